@@ -1,0 +1,245 @@
+package dev.minikafka.protocol;
+
+import static dev.minikafka.protocol.BatchLayout.*;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Static accessors over a batch that starts at an absolute position of a buffer, in the style of a
+ * flyweight: reading or checking a batch allocates nothing but the CRC object, so the broker can validate
+ * and index produce requests without per-record objects. Positions are absolute; buffer positions and
+ * limits are never changed (except by {@link #decode}, on its own duplicate).
+ */
+public final class RecordBatch {
+
+    private RecordBatch() {
+    }
+
+    public static long baseOffset(ByteBuffer buf, int pos) {
+        return buf.getLong(pos + BASE_OFFSET_OFFSET);
+    }
+
+    public static void setBaseOffset(ByteBuffer buf, int pos, long baseOffset) {
+        buf.putLong(pos + BASE_OFFSET_OFFSET, baseOffset);
+    }
+
+    /** Total bytes the batch occupies, header included. */
+    public static int sizeInBytes(ByteBuffer buf, int pos) {
+        return LOG_OVERHEAD + buf.getInt(pos + BATCH_LENGTH_OFFSET);
+    }
+
+    public static int lastOffsetDelta(ByteBuffer buf, int pos) {
+        return buf.getInt(pos + LAST_OFFSET_DELTA_OFFSET);
+    }
+
+    public static long lastOffset(ByteBuffer buf, int pos) {
+        return baseOffset(buf, pos) + lastOffsetDelta(buf, pos);
+    }
+
+    public static int recordCount(ByteBuffer buf, int pos) {
+        return buf.getInt(pos + RECORD_COUNT_OFFSET);
+    }
+
+    public static long firstTimestamp(ByteBuffer buf, int pos) {
+        return buf.getLong(pos + FIRST_TIMESTAMP_OFFSET);
+    }
+
+    public static long maxTimestamp(ByteBuffer buf, int pos) {
+        return buf.getLong(pos + MAX_TIMESTAMP_OFFSET);
+    }
+
+    public static short attributes(ByteBuffer buf, int pos) {
+        return buf.getShort(pos + ATTRIBUTES_OFFSET);
+    }
+
+    public static long producerId(ByteBuffer buf, int pos) {
+        return buf.getLong(pos + PRODUCER_ID_OFFSET);
+    }
+
+    public static short producerEpoch(ByteBuffer buf, int pos) {
+        return buf.getShort(pos + PRODUCER_EPOCH_OFFSET);
+    }
+
+    public static int baseSequence(ByteBuffer buf, int pos) {
+        return buf.getInt(pos + BASE_SEQUENCE_OFFSET);
+    }
+
+    /**
+     * Stamps the batch with the broker's time (log-append time): sets both timestamps, the timestamp-type
+     * bit, and recomputes the CRC, which is why Kafka and MiniKafka only do it when a topic asks for it.
+     */
+    public static void setLogAppendTime(ByteBuffer buf, int pos, long timestamp) {
+        short attributes = (short) (attributes(buf, pos) | TIMESTAMP_TYPE_LOG_APPEND);
+        buf.putShort(pos + ATTRIBUTES_OFFSET, attributes);
+        buf.putLong(pos + FIRST_TIMESTAMP_OFFSET, timestamp);
+        buf.putLong(pos + MAX_TIMESTAMP_OFFSET, timestamp);
+        buf.putInt(pos + CRC_OFFSET, (int) computeCrc(buf, pos, sizeInBytes(buf, pos)));
+    }
+
+    public static boolean isLogAppendTime(ByteBuffer buf, int pos) {
+        return (attributes(buf, pos) & TIMESTAMP_TYPE_LOG_APPEND) != 0;
+    }
+
+    /** CRC-32C over the bytes the stored CRC covers. */
+    public static long computeCrc(ByteBuffer buf, int pos, int size) {
+        CRC32C crc = new CRC32C();
+        crc.update(buf.slice(pos + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET));
+        return crc.getValue();
+    }
+
+    /**
+     * Checks the batch at {@code pos}, which must end at or before {@code limit}: length, magic, CRC, and that
+     * the records inside agree with the header. Walks the records' varints but creates no objects.
+     */
+    public static BatchCheck check(ByteBuffer buf, int pos, int limit, int maxBatchBytes) {
+        if (limit - pos < HEADER_SIZE) {
+            return BatchCheck.TRUNCATED;
+        }
+        int batchLength = buf.getInt(pos + BATCH_LENGTH_OFFSET);
+        if (batchLength < HEADER_SIZE - LOG_OVERHEAD) {
+            return BatchCheck.BAD_LENGTH;
+        }
+        int size = LOG_OVERHEAD + batchLength;
+        if (size < 0 || size > limit - pos) {
+            return BatchCheck.TRUNCATED;
+        }
+        if (size > maxBatchBytes) {
+            return BatchCheck.TOO_LARGE;
+        }
+        if (buf.get(pos + MAGIC_OFFSET) != MAGIC_V1) {
+            return BatchCheck.BAD_MAGIC;
+        }
+        if ((int) computeCrc(buf, pos, size) != buf.getInt(pos + CRC_OFFSET)) {
+            return BatchCheck.BAD_CRC;
+        }
+        if ((attributes(buf, pos) & COMPRESSION_MASK) != 0) {
+            return BatchCheck.UNSUPPORTED_COMPRESSION;
+        }
+        return checkRecords(buf, pos, size);
+    }
+
+    /** Checks a run of concatenated batches filling {@code [pos, limit)}. */
+    public static BatchCheck checkAll(ByteBuffer buf, int pos, int limit, int maxBatchBytes) {
+        if (pos >= limit) {
+            return BatchCheck.EMPTY;
+        }
+        while (pos < limit) {
+            BatchCheck result = check(buf, pos, limit, maxBatchBytes);
+            if (result != BatchCheck.OK) {
+                return result;
+            }
+            pos += sizeInBytes(buf, pos);
+        }
+        return BatchCheck.OK;
+    }
+
+    private static BatchCheck checkRecords(ByteBuffer buf, int pos, int size) {
+        int count = recordCount(buf, pos);
+        if (count <= 0 || lastOffsetDelta(buf, pos) != count - 1) {
+            return BatchCheck.BAD_RECORDS;
+        }
+        ByteBuffer in = buf.duplicate();
+        in.limit(pos + size).position(pos + RECORDS_OFFSET);
+        try {
+            for (int i = 0; i < count; i++) {
+                int length = Varints.readVarint(in);
+                if (length <= 0 || length > in.remaining()) {
+                    return BatchCheck.BAD_RECORDS;
+                }
+                int next = in.position() + length;
+                in.get(); // attributes
+                Varints.readVarlong(in);
+                if (Varints.readVarint(in) != i) {
+                    return BatchCheck.BAD_RECORDS;
+                }
+                in.position(next);
+            }
+        } catch (CorruptRecordException | IndexOutOfBoundsException e) {
+            return BatchCheck.BAD_RECORDS;
+        }
+        return in.hasRemaining() ? BatchCheck.BAD_RECORDS : BatchCheck.OK;
+    }
+
+    /**
+     * Decodes the records of the batch at {@code pos} whose offset is at least {@code minOffset}, adding
+     * them to {@code out}. For consumers; the batch is assumed checked.
+     *
+     * @throws CorruptRecordException if the records cannot be read
+     */
+    public static void decode(ByteBuffer buf, int pos, long minOffset, List<Record> out) {
+        int size = sizeInBytes(buf, pos);
+        long baseOffset = baseOffset(buf, pos);
+        long firstTimestamp = firstTimestamp(buf, pos);
+        boolean logAppendTime = isLogAppendTime(buf, pos);
+        long batchTimestamp = maxTimestamp(buf, pos);
+        int count = recordCount(buf, pos);
+        ByteBuffer in = buf.duplicate();
+        in.limit(pos + size).position(pos + RECORDS_OFFSET);
+        try {
+            for (int i = 0; i < count; i++) {
+                int length = Varints.readVarint(in);
+                int next = in.position() + length;
+                in.get();
+                long timestampDelta = Varints.readVarlong(in);
+                int offsetDelta = Varints.readVarint(in);
+                long offset = baseOffset + offsetDelta;
+                if (offset < minOffset) {
+                    in.position(next);
+                    continue;
+                }
+                byte[] key = readBytes(in);
+                byte[] value = readBytes(in);
+                int headerCount = Varints.readVarint(in);
+                if (headerCount < 0 || headerCount > length) {
+                    throw new CorruptRecordException("bad header count " + headerCount);
+                }
+                List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(headerCount);
+                for (int h = 0; h < headerCount; h++) {
+                    byte[] headerKey = readBytes(in);
+                    if (headerKey == null) {
+                        throw new CorruptRecordException("null header key");
+                    }
+                    headers.add(new Header(new String(headerKey, StandardCharsets.UTF_8), readBytes(in)));
+                }
+                long timestamp = logAppendTime ? batchTimestamp : firstTimestamp + timestampDelta;
+                out.add(new Record(offset, timestamp, key, value, headers));
+                in.position(next);
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            throw new CorruptRecordException("record runs past the end of its batch at offset " + baseOffset);
+        }
+    }
+
+    /** Decodes every record at or above {@code minOffset} in a run of concatenated batches. */
+    public static List<Record> decodeAll(ByteBuffer buf, long minOffset) {
+        List<Record> records = new ArrayList<>();
+        int pos = buf.position();
+        int limit = buf.limit();
+        while (limit - pos >= HEADER_SIZE) {
+            int size = sizeInBytes(buf, pos);
+            if (size < HEADER_SIZE || size > limit - pos) {
+                break; // a partial batch at the end of a size-bounded read
+            }
+            decode(buf, pos, minOffset, records);
+            pos += size;
+        }
+        return records;
+    }
+
+    private static byte[] readBytes(ByteBuffer in) {
+        int length = Varints.readVarint(in);
+        if (length < 0) {
+            return null;
+        }
+        if (length > in.remaining()) {
+            throw new CorruptRecordException("field length " + length + " runs past the end of the record");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
+    }
+}
