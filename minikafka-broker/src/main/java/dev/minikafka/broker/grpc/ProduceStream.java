@@ -1,0 +1,253 @@
+package dev.minikafka.broker.grpc;
+
+import java.nio.ByteBuffer;
+
+import com.google.protobuf.ByteString;
+
+import dev.minikafka.broker.log.AppendCallback;
+import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.log.PartitionWriter;
+import dev.minikafka.broker.topic.Topic;
+import dev.minikafka.broker.topic.TopicNames;
+import dev.minikafka.broker.topic.TopicRegistry;
+import dev.minikafka.protocol.BatchCheck;
+import dev.minikafka.protocol.RecordBatch;
+import dev.minikafka.proto.v1.Acks;
+import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.ProduceRequest;
+import dev.minikafka.proto.v1.ProduceResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * One producer's bidirectional stream, with manual inbound flow control: the next request is asked for
+ * only when the last one was queued for its partition's writer and the response side is ready. When a
+ * partition's pending-append queue is full, the request waits (held here, one per stream) until the
+ * writer signals room, so HTTP/2 flow control pushes back on the producer and the heap stays bounded.
+ *
+ * <p>Thread-safety: gRPC delivers {@code onNext} serially; acks complete on writer threads, so every
+ * write to the response observer is made under its lock.
+ */
+final class ProduceStream implements StreamObserver<ProduceRequest> {
+
+    private final TopicRegistry topics;
+    private final BrokerMetrics metrics;
+    private final ServerCallStreamObserver<ProduceResponse> responses;
+    private final Object responseLock = new Object();
+    private boolean requestOwed;
+    /** Appends queued but not yet answered; the stream completes only when the last is answered. */
+    private int inFlight;
+    private boolean halfClosed;
+    private boolean done;
+
+    ProduceStream(TopicRegistry topics, BrokerMetrics metrics, ServerCallStreamObserver<ProduceResponse> responses) {
+        this.topics = topics;
+        this.metrics = metrics;
+        this.responses = responses;
+        responses.disableAutoRequest();
+        responses.setOnReadyHandler(this::onResponsesReady);
+        responses.setOnCancelHandler(this::finish);
+        responses.request(1);
+        metrics.producerConnected();
+    }
+
+    @Override
+    public void onNext(ProduceRequest request) {
+        long arrivalNanos = System.nanoTime();
+        Topic topic = topics.findOrAutoCreate(request.getTopic());
+        ErrorCode invalid = validate(request, topic);
+        if (invalid != ErrorCode.NONE) {
+            respondError(request, invalid, describe(invalid, request, topic));
+            requestNext();
+            return;
+        }
+        ByteString bytes = request.getBatches();
+        // A private, writable copy: the log writes each batch's base offset into these bytes.
+        ByteBuffer batches = ByteBuffer.allocate(bytes.size());
+        bytes.copyTo(batches);
+        batches.flip();
+        BatchCheck check = RecordBatch.checkAll(batches, 0, batches.limit(), topic.config().maxMessageBytes());
+        if (check != BatchCheck.OK) {
+            ErrorCode code = check == BatchCheck.TOO_LARGE ? ErrorCode.RECORD_TOO_LARGE : ErrorCode.CORRUPT_BATCH;
+            respondError(request, code, check.message() + " (topic " + request.getTopic() + ", partition "
+                    + request.getPartition() + ", max.message.bytes " + topic.config().maxMessageBytes() + ")");
+            requestNext();
+            return;
+        }
+        PartitionWriter writer = topic.writer(request.getPartition());
+        Append append = new Append(request, batches, writer, arrivalNanos);
+        synchronized (responseLock) {
+            inFlight++;
+        }
+        append.offer();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        finish();
+    }
+
+    /** The producer is done sending: answer what is still in flight, then complete the stream. */
+    @Override
+    public void onCompleted() {
+        synchronized (responseLock) {
+            halfClosed = true;
+            completeIfIdle();
+        }
+    }
+
+    private void finish() {
+        synchronized (responseLock) {
+            if (!done) {
+                done = true;
+                metrics.producerDisconnected();
+            }
+        }
+    }
+
+    private void completeIfIdle() {
+        if (halfClosed && inFlight == 0 && !done) {
+            done = true;
+            responses.onCompleted();
+            metrics.producerDisconnected();
+        }
+    }
+
+    private static ErrorCode validate(ProduceRequest request, Topic topic) {
+        if (request.getTopic().isEmpty()) {
+            return ErrorCode.INVALID_REQUEST;
+        }
+        if (topic == null) {
+            return TopicNames.problemWith(request.getTopic()) != null ? ErrorCode.INVALID_TOPIC : ErrorCode.UNKNOWN_TOPIC;
+        }
+        if (!topic.hasPartition(request.getPartition())) {
+            return ErrorCode.PARTITION_OUT_OF_RANGE;
+        }
+        if (request.getBatches().isEmpty()) {
+            return ErrorCode.INVALID_REQUEST;
+        }
+        return ErrorCode.NONE;
+    }
+
+    private static String describe(ErrorCode code, ProduceRequest request, Topic topic) {
+        return switch (code) {
+            case INVALID_TOPIC -> TopicNames.problemWith(request.getTopic());
+            case UNKNOWN_TOPIC -> "topic '" + request.getTopic() + "' does not exist; create it first (auto-create is off)";
+            case PARTITION_OUT_OF_RANGE -> "partition " + request.getPartition() + " does not exist; topic '"
+                    + request.getTopic() + "' has partitions 0.." + (topic.partitionCount() - 1);
+            case INVALID_REQUEST -> request.getTopic().isEmpty() ? "the request names no topic" : "the request carries no batches";
+            default -> code.name();
+        };
+    }
+
+    /** One request on its way into a partition log; its own callback, so no capturing lambda per append. */
+    private final class Append implements AppendCallback, Runnable {
+        private final ProduceRequest request;
+        private final ByteBuffer batches;
+        private final PartitionWriter writer;
+        private final long arrivalNanos;
+
+        Append(ProduceRequest request, ByteBuffer batches, PartitionWriter writer, long arrivalNanos) {
+            this.request = request;
+            this.batches = batches;
+            this.writer = writer;
+            this.arrivalNanos = arrivalNanos;
+        }
+
+        void offer() {
+            boolean durable = request.getAcks() == Acks.ACKS_DURABLE;
+            if (writer.offer(batches, durable, this)) {
+                requestNext();
+            } else {
+                metrics.producerBlocked();
+                writer.whenRoom(this);
+            }
+        }
+
+        /** Room in the writer's queue again: retry this append, then let the producer send more. */
+        @Override
+        public void run() {
+            offer();
+        }
+
+        @Override
+        public void onAppended(long baseOffset, long logAppendTimeMs, Throwable error) {
+            metrics.recordAppend(request.getTopic(), request.getPartition(), batches, arrivalNanos, error == null);
+            if (request.getAcks() == Acks.ACKS_NONE) {
+                synchronized (responseLock) {
+                    inFlight--;
+                    completeIfIdle();
+                }
+                return;
+            }
+            ProduceResponse.Builder response = ProduceResponse.newBuilder()
+                    .setCorrelationId(request.getCorrelationId());
+            if (error == null) {
+                response.setBaseOffset(baseOffset)
+                        .setLogAppendTimeMs(logAppendTimeMs)
+                        .setLogStartOffset(writer.log().logStartOffset());
+            } else {
+                response.setBaseOffset(-1)
+                        .setLogAppendTimeMs(-1)
+                        .setErrorCode(ErrorCodes.of(error))
+                        .setErrorMessage(ErrorCodes.message(error));
+            }
+            synchronized (responseLock) {
+                inFlight--;
+                send(response.build());
+                completeIfIdle();
+            }
+        }
+    }
+
+    private void respondError(ProduceRequest request, ErrorCode code, String message) {
+        metrics.produceRejected(code);
+        if (request.getAcks() == Acks.ACKS_NONE) {
+            return;
+        }
+        send(ProduceResponse.newBuilder()
+                .setCorrelationId(request.getCorrelationId())
+                .setErrorCode(code)
+                .setErrorMessage(message)
+                .setBaseOffset(-1)
+                .setLogAppendTimeMs(-1)
+                .build());
+    }
+
+    private void send(ProduceResponse response) {
+        synchronized (responseLock) {
+            if (done) {
+                return;
+            }
+            try {
+                responses.onNext(response);
+            } catch (RuntimeException e) {
+                // The call was cancelled between our check and the write; nothing left to tell the producer.
+                done = true;
+            }
+        }
+    }
+
+    /** Ask for the next request now if responses can be sent, else as soon as they can. */
+    private void requestNext() {
+        synchronized (responseLock) {
+            if (done) {
+                return;
+            }
+            if (responses.isReady()) {
+                responses.request(1);
+            } else {
+                requestOwed = true;
+            }
+        }
+    }
+
+    private void onResponsesReady() {
+        synchronized (responseLock) {
+            if (requestOwed && !done) {
+                requestOwed = false;
+                responses.request(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.minikafka.broker.grpc;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.topic.Topic;
+import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.PartitionData;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * One partition streamed to one consumer. The pump sends batches only while the stream is ready (the
+ * consumer's HTTP/2 window has room), so a slow consumer costs the broker nothing but its position; when
+ * the consumer is caught up, the pump parks on the partition's {@code DataWaiters} until the next append.
+ *
+ * <p>Thread-safety: the pump runs on gRPC's call executor (on ready) or the fetch executor (after an
+ * append); {@code pumping} lets only one run at a time, and a request to pump during a run is not lost
+ * ({@code again}).
+ */
+final class SubscribeStream {
+
+    private final String topicName;
+    private final int partition;
+    private final int maxBytes;
+    private final FetchReader reader;
+    private final BrokerMetrics metrics;
+    private final Executor executor;
+    private final ServerCallStreamObserver<PartitionData> responses;
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final Runnable wake = this::wakeOnAppend;
+    private volatile boolean closed;
+    private Topic topic;
+    private long position;
+
+    SubscribeStream(String topicName, int partition, long offset, int maxBytes, FetchReader reader,
+            BrokerMetrics metrics, Executor executor, ServerCallStreamObserver<PartitionData> responses) {
+        this.topicName = topicName;
+        this.partition = partition;
+        this.position = offset;
+        this.maxBytes = maxBytes;
+        this.reader = reader;
+        this.metrics = metrics;
+        this.executor = executor;
+        this.responses = responses;
+    }
+
+    void start() {
+        PartitionData.Builder error = PartitionData.newBuilder();
+        topic = reader.resolve(topicName, partition, error);
+        if (topic == null) {
+            Status status = error.getErrorCode() == ErrorCode.PARTITION_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.NOT_FOUND;
+            responses.onError(status.withDescription(error.getErrorMessage()).asRuntimeException());
+            return;
+        }
+        position = FetchReader.resolveStart(topic.log(partition), position);
+        metrics.subscriptionOpened();
+        responses.setOnCancelHandler(this::close);
+        responses.setOnReadyHandler(this::pump);
+        executor.execute(this::pump);
+    }
+
+    private void wakeOnAppend() {
+        if (!closed) {
+            executor.execute(this::pump);
+        }
+    }
+
+    private void pump() {
+        again.set(true);
+        while (again.get() && !closed && pumping.compareAndSet(false, true)) {
+            again.set(false);
+            try {
+                pumpOnce();
+            } catch (RuntimeException e) {
+                fail(Status.INTERNAL.withDescription("subscription failed: " + e.getMessage()));
+            } finally {
+                pumping.set(false);
+            }
+        }
+    }
+
+    private void pumpOnce() {
+        while (!closed && responses.isReady()) {
+            PartitionData data = reader.read(topic, partition, position, maxBytes);
+            if (data.getErrorCode() != ErrorCode.NONE) {
+                Status status = data.getErrorCode() == ErrorCode.OFFSET_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.UNAVAILABLE;
+                fail(status.withDescription(data.getErrorMessage()));
+                return;
+            }
+            if (data.getBatches().isEmpty()) {
+                // Caught up: park until the writer appends, then re-check (an append may have just happened).
+                topic.waiters(partition).register(wake);
+                if (topic.log(partition).logEndOffset() > position) {
+                    topic.waiters(partition).unregister(wake);
+                    continue;
+                }
+                return;
+            }
+            position = data.getNextOffset();
+            responses.onNext(data);
+        }
+    }
+
+    private void fail(Status status) {
+        if (!closed) {
+            close();
+            responses.onError(status.asRuntimeException());
+        }
+    }
+
+    private void close() {
+        if (!closed) {
+            closed = true;
+            if (topic != null) {
+                topic.waiters(partition).unregister(wake);
+            }
+            metrics.subscriptionClosed();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * Acknowledges a partition's {@code DURABLE} appends once they are fsynced, sharing one fsync among all
+ * that are waiting: appends that arrive while an fsync runs wait for the next one, so under load each
+ * fsync covers many appends, and an idle partition pays one fsync per append with no timer delay.
+ * (BookKeeper's journal adds a deliberate wait of ~2 ms to batch more; measured here, the natural batching
+ * during the fsync itself already gathers hundreds of appends at 16 producers, so no extra wait is added.)
+ *
+ * <p>Thread-safety: {@link #add} from the partition's writer; the fsync and the callbacks on the shared
+ * flush pool, at most one at a time per partition.
+ */
+final class GroupCommit implements Runnable {
+
+    private final PartitionLog log;
+    private final Executor flushPool;
+    private ArrayList<PendingAppend> waiting = new ArrayList<>();
+    private ArrayList<PendingAppend> flushing = new ArrayList<>();
+    private boolean scheduled;
+
+    GroupCommit(PartitionLog log, Executor flushPool) {
+        this.log = log;
+        this.flushPool = flushPool;
+    }
+
+    /** Holds {@code append} (already written) until the next fsync of the log completes. */
+    void add(PendingAppend append) {
+        boolean schedule;
+        synchronized (this) {
+            waiting.add(append);
+            schedule = !scheduled;
+            scheduled = true;
+        }
+        if (schedule) {
+            flushPool.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            ArrayList<PendingAppend> batch;
+            synchronized (this) {
+                if (waiting.isEmpty()) {
+                    scheduled = false;
+                    return;
+                }
+                batch = waiting;
+                waiting = flushing;
+                flushing = batch;
+            }
+            IOException failure = null;
+            try {
+                log.flush();
+            } catch (IOException e) {
+                failure = e;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (failure == null) {
+                    batch.get(i).succeed();
+                } else {
+                    batch.get(i).fail(failure);
+                }
+            }
+            batch.clear();
+        }
+    }
+}

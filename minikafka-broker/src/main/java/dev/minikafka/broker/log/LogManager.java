@@ -1,0 +1,278 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every partition log under the data directory ({@code <data>/<topic>-<partition>/}), the thread pools that
+ * write and fsync them, and the background tasks: retention, the optional interval flush.
+ *
+ * <p>Clean shutdown: {@link #close} stops new appends, lets the writers drain, fsyncs and closes every log,
+ * then writes {@value #CLEAN_SHUTDOWN_MARKER}. {@link #open} removes the marker at once, so a crash at any
+ * later point makes the next start scan the tails.
+ */
+public final class LogManager implements AutoCloseable {
+
+    static final String CLEAN_SHUTDOWN_MARKER = ".clean-shutdown";
+    /** How long the files of a segment removed by retention stay for readers that still hold it. */
+    static final long FILE_DELETE_DELAY_MS = 30_000;
+    private static final Pattern PARTITION_DIR = Pattern.compile("(.+)-(\\d+)");
+    private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+
+    private final Path dataDir;
+    private final boolean cleanShutdown;
+    private final long pendingAppendBytes;
+    private final LongSupplier clock;
+    private final ExecutorService writerPool;
+    private final ExecutorService flushPool;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, PartitionWriter> writers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private LogManager(Path dataDir, boolean cleanShutdown, int writerThreads, long pendingAppendBytes, LongSupplier clock) {
+        this.dataDir = dataDir;
+        this.cleanShutdown = cleanShutdown;
+        this.pendingAppendBytes = pendingAppendBytes;
+        this.clock = clock;
+        this.writerPool = Executors.newFixedThreadPool(writerThreads, threads("log-writer"));
+        this.flushPool = Executors.newFixedThreadPool(writerThreads, threads("log-flusher"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-retention"));
+    }
+
+    /**
+     * Opens the data directory (creating it when absent).
+     *
+     * @param flushIntervalMs          fsync every log on this interval as well; 0 leaves it to DURABLE acks and the OS
+     * @param retentionCheckIntervalMs how often retention runs
+     */
+    public static LogManager open(Path dataDir, int writerThreads, long pendingAppendBytes, long flushIntervalMs,
+            long retentionCheckIntervalMs, LongSupplier clock) throws IOException {
+        Files.createDirectories(dataDir);
+        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
+        boolean clean = Files.deleteIfExists(marker);
+        if (clean) {
+            PartitionLog.fsyncDirectory(dataDir);
+        }
+        LogManager manager = new LogManager(dataDir, clean, writerThreads, pendingAppendBytes, clock);
+        log.info("Opening logs in {} after {} shutdown", dataDir.toAbsolutePath(), clean ? "a clean" : "an unclean (or first)");
+        manager.scheduler.scheduleWithFixedDelay(manager::applyRetention, retentionCheckIntervalMs,
+                retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        if (flushIntervalMs > 0) {
+            manager.scheduler.scheduleWithFixedDelay(manager::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
+        }
+        return manager;
+    }
+
+    public boolean openedAfterCleanShutdown() {
+        return cleanShutdown;
+    }
+
+    /** The writer of a partition, opening (and recovering) its log on first use. */
+    public PartitionWriter getOrCreate(String topic, int partition, LogConfig config) throws IOException {
+        String name = topic + "-" + partition;
+        PartitionWriter writer = writers.get(name);
+        if (writer != null) {
+            writer.log().updateConfig(config);
+            return writer;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the log manager is closed");
+            }
+            writer = writers.get(name);
+            if (writer == null) {
+                PartitionLog partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
+                        clock.getAsLong());
+                writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes);
+                writers.put(name, writer);
+            }
+            return writer;
+        }
+    }
+
+    /** Names of the topics that have a partition directory on disk. */
+    public Set<String> topicsOnDisk() {
+        Set<String> topics = new TreeSet<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Matcher matcher = PARTITION_DIR.matcher(dir.getFileName().toString());
+                if (matcher.matches()) {
+                    topics.add(matcher.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return topics;
+    }
+
+    /** Closes and deletes every partition of {@code topic}; appends still queued fail. */
+    public synchronized void deleteLogs(String topic) throws IOException {
+        String prefix = topic + "-";
+        for (String name : List.copyOf(writers.keySet())) {
+            Matcher matcher = PARTITION_DIR.matcher(name);
+            if (matcher.matches() && matcher.group(1).equals(topic)) {
+                PartitionWriter writer = writers.remove(name);
+                writer.close();
+                writer.failPending(new IllegalStateException("topic '" + topic + "' was deleted"));
+                writer.log().close();
+            }
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, prefix + "*")) {
+            for (Path dir : dirs) {
+                Matcher matcher = PARTITION_DIR.matcher(dir.getFileName().toString());
+                if (matcher.matches() && matcher.group(1).equals(topic)) {
+                    deleteRecursively(dir);
+                }
+            }
+        }
+        PartitionLog.fsyncDirectory(dataDir);
+    }
+
+    /** Runs retention now on every log (also on the background schedule). */
+    public void applyRetention() {
+        long now = clock.getAsLong();
+        for (PartitionWriter writer : writers.values()) {
+            try {
+                List<Segment> removed = writer.log().removeExpiredSegments(now);
+                for (Segment segment : removed) {
+                    log.info("Retention removed segment {} (log {} now starts at {})", segment, writer.log().name(),
+                            writer.log().logStartOffset());
+                    scheduleDelete(segment);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("Retention failed for {}", writer.log().name(), e);
+            }
+        }
+    }
+
+    private void scheduleDelete(Segment segment) {
+        Runnable delete = () -> {
+            try {
+                segment.deleteFiles();
+            } catch (IOException e) {
+                log.warn("Could not delete {}", segment, e);
+            }
+        };
+        try {
+            scheduler.schedule(delete, FILE_DELETE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            delete.run(); // shutting down: no reader is left
+        }
+    }
+
+    private void flushAll() {
+        for (PartitionWriter writer : writers.values()) {
+            try {
+                writer.log().flush();
+            } catch (IOException e) {
+                log.error("Interval flush failed for {}", writer.log().name(), e);
+            }
+        }
+    }
+
+    /** Clean shutdown: no new appends, drain, fsync, close, then the marker. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writers.values().forEach(PartitionWriter::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (writers.values().stream().anyMatch(w -> !w.isIdle()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        writerPool.shutdown();
+        flushPool.shutdown();
+        awaitQuietly(writerPool);
+        awaitQuietly(flushPool);
+        List<ScheduledTask> pendingDeletes = scheduler.shutdownNow().stream().map(ScheduledTask::new).toList();
+        pendingDeletes.forEach(ScheduledTask::run);
+        boolean allClosed = true;
+        for (PartitionWriter writer : writers.values()) {
+            try {
+                writer.log().close();
+            } catch (IOException e) {
+                allClosed = false;
+                log.error("Could not flush and close {}", writer.log().name(), e);
+            }
+        }
+        if (allClosed) {
+            Files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
+            PartitionLog.fsyncDirectory(dataDir);
+            log.info("Closed {} partition logs cleanly", writers.size());
+        }
+    }
+
+    /** Runs a task the scheduler had not yet run (a delayed segment delete) at shutdown. */
+    private record ScheduledTask(Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("A shutdown task failed", e);
+            }
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Log threads did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    List<PartitionWriter> writers() {
+        return new ArrayList<>(writers.values());
+    }
+}

@@ -1,0 +1,204 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One partition's log: its segments in offset order, the last of them active. Offsets
+ * {@code [logStartOffset, logEndOffset)} are readable; the log start moves forward when retention deletes
+ * the oldest segments, the log end when the {@link PartitionWriter} appends.
+ *
+ * <p>Thread-safety: appends, rolls and truncation come from the partition's single writer; retention from
+ * the retention thread, and only ever removes closed segments at the head; reads from any thread, without
+ * locks. A reader holding a segment that retention removes can finish: the files are deleted later.
+ */
+public final class PartitionLog {
+
+    private final String name;
+    private final Path dir;
+    private final ConcurrentNavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /** Segments written to since their last fsync. */
+    private final Set<Segment> unflushed = ConcurrentHashMap.newKeySet();
+    private volatile Segment active;
+    private volatile LogConfig config;
+
+    PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config) {
+        if (opened.isEmpty()) {
+            throw new IllegalArgumentException("a log has at least one segment");
+        }
+        this.name = name;
+        this.dir = dir;
+        this.config = config;
+        for (Segment segment : opened) {
+            segments.put(segment.baseOffset(), segment);
+        }
+        this.active = segments.lastEntry().getValue();
+    }
+
+    /** {@code topic-partition}, as the directory is named. */
+    public String name() {
+        return name;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return segments.firstKey();
+    }
+
+    /** The offset the next appended record will get. */
+    public long logEndOffset() {
+        return active.nextOffset();
+    }
+
+    public long sizeInBytes() {
+        long total = 0;
+        for (Segment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /**
+     * Whole batches starting with the one that holds {@code offset}, about {@code maxBytes} of them but at
+     * least one; empty at the log end.
+     *
+     * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the log end
+     */
+    public ReadResult read(long offset, int maxBytes) throws IOException {
+        long start = logStartOffset();
+        long end = logEndOffset();
+        if (offset < start || offset > end) {
+            throw new OffsetOutOfRangeException(name, offset, start, end);
+        }
+        if (offset == end) {
+            return ReadResult.EMPTY;
+        }
+        Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+        while (entry != null) {
+            ByteBuffer batches = entry.getValue().read(offset, maxBytes);
+            if (batches.hasRemaining()) {
+                return new ReadResult(batches);
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return ReadResult.EMPTY;
+    }
+
+    /**
+     * The first offset whose record timestamp is at or after {@code timestamp}; the log end offset when
+     * every record is older.
+     */
+    public long offsetForTimestamp(long timestamp) throws IOException {
+        for (Segment segment : segments.values()) {
+            long offset = segment.offsetForTimestamp(timestamp);
+            if (offset >= 0) {
+                return Math.max(offset, logStartOffset());
+            }
+        }
+        return logEndOffset();
+    }
+
+    // ---- writer side ----
+
+    Segment active() {
+        return active;
+    }
+
+    boolean shouldRoll(int incomingBytes, long nowMs) {
+        Segment current = active;
+        LogConfig cfg = config;
+        return !current.isEmpty()
+                && ((long) current.size() + incomingBytes > cfg.segmentBytes() || nowMs - current.createdMs() >= cfg.segmentMs());
+    }
+
+    /** Starts a new active segment at the log end; the old one stays unflushed until the next flush. */
+    void roll(long nowMs) throws IOException {
+        Segment next = Segment.create(dir, logEndOffset(), nowMs);
+        fsyncDirectory(dir);
+        segments.put(next.baseOffset(), next);
+        active = next;
+    }
+
+    void markUnflushed(Segment segment) {
+        unflushed.add(segment);
+    }
+
+    /** fsyncs every segment written since its last flush. Any thread. */
+    public void flush() throws IOException {
+        for (Segment segment : unflushed) {
+            unflushed.remove(segment); // before force: a write after this re-adds it
+            segment.flush();
+        }
+    }
+
+    // ---- retention ----
+
+    /**
+     * Removes the closed segments at the head that retention says to delete: all of whose records are older
+     * than {@code retention.ms}, and the oldest while the log is larger than {@code retention.bytes}.
+     * The caller deletes their files after a grace period.
+     */
+    List<Segment> removeExpiredSegments(long nowMs) throws IOException {
+        LogConfig cfg = config;
+        List<Segment> removed = new ArrayList<>();
+        long excess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
+        for (Segment segment : segments.values()) {
+            if (segment == active || segment == segments.lastEntry().getValue()) {
+                break;
+            }
+            boolean expired = cfg.retentionMs() >= 0 && segment.maxTimestamp() >= 0
+                    && nowMs - segment.maxTimestamp() > cfg.retentionMs();
+            boolean oversized = excess != Long.MIN_VALUE && excess - segment.size() >= 0;
+            if (!expired && !oversized) {
+                break;
+            }
+            if (oversized) {
+                excess -= segment.size();
+            }
+            segments.remove(segment.baseOffset());
+            unflushed.remove(segment);
+            segment.markDeleted();
+            removed.add(segment);
+        }
+        return removed;
+    }
+
+    void close() throws IOException {
+        flush();
+        for (Segment segment : segments.values()) {
+            segment.close();
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

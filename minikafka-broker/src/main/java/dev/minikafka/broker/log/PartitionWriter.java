@@ -1,0 +1,233 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import dev.minikafka.protocol.RecordBatch;
+
+/**
+ * The single writer of one partition log. Producers {@link #offer} checked batches into a queue bounded in
+ * bytes; a task on the shared writer pool drains whatever has gathered, assigns offsets by writing each
+ * batch's base offset in place, and appends it all to the active segment in one gathering
+ * {@code FileChannel} write. Then it acknowledges: at once for {@code LEADER} (the bytes are in the page
+ * cache), after the next shared fsync for {@code DURABLE} (see {@link GroupCommit}).
+ *
+ * <p>Backpressure: {@code offer} returns {@code false} instead of queueing past the byte bound (an empty
+ * queue below its bound takes a whole request, however large); the caller waits for {@link #whenRoom}. Nothing here
+ * blocks a gRPC thread.
+ *
+ * <p>Thread-safety: {@code offer} and {@code whenRoom} from any thread; at most one drain task runs per
+ * partition at a time (the {@code scheduled} flag), so the log has one writer.
+ */
+public final class PartitionWriter implements Runnable {
+
+    /** Bytes one drain writes before yielding the pool thread to other partitions. */
+    private static final int MAX_DRAIN_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_DRAIN_APPENDS = 512;
+
+    private final PartitionLog log;
+    private final Executor writerPool;
+    private final GroupCommit groupCommit;
+    private final LongSupplier clock;
+    private final long maxPendingBytes;
+    private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile Runnable appendListener = () -> { };
+    private volatile boolean closed;
+
+    // Drain state, touched only by the running drain task.
+    private final PendingAppend[] drained = new PendingAppend[MAX_DRAIN_APPENDS];
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_DRAIN_APPENDS];
+
+    PartitionWriter(PartitionLog log, Executor writerPool, Executor flushPool, LongSupplier clock, long maxPendingBytes) {
+        this.log = log;
+        this.writerPool = writerPool;
+        this.groupCommit = new GroupCommit(log, flushPool);
+        this.clock = clock;
+        this.maxPendingBytes = maxPendingBytes;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    /** Called on the writer thread after every append becomes readable (to wake long-polling fetches). */
+    public void setAppendListener(Runnable listener) {
+        this.appendListener = listener;
+    }
+
+    /** Bytes queued and not yet written. */
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /**
+     * Queues checked batches for append. The buffer becomes the log's: its base offsets are overwritten.
+     *
+     * @return false when the queue is full; nothing was queued, and {@link #whenRoom} says when to retry
+     */
+    public boolean offer(ByteBuffer batches, boolean durable, AppendCallback callback) {
+        if (closed) {
+            callback.onAppended(-1, -1, new IllegalStateException("the broker is shutting down; partition " + log.name()
+                    + " takes no more appends"));
+            return true;
+        }
+        int bytes = batches.remaining();
+        // A soft bound: a request is taken while the queue is below it, so one large request always fits
+        // and a waiting producer retried by whenRoom cannot be refused forever.
+        if (pendingBytes.get() >= maxPendingBytes) {
+            return false;
+        }
+        pendingBytes.addAndGet(bytes);
+        queue.add(new PendingAppend(batches, durable, callback));
+        schedule();
+        return true;
+    }
+
+    /** Runs {@code retry} once the queue has room again (at once if it has room now). */
+    public void whenRoom(Runnable retry) {
+        roomWaiters.add(retry);
+        if (pendingBytes.get() < maxPendingBytes) {
+            wakeRoomWaiters();
+        }
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            writerPool.execute(this);
+        }
+    }
+
+    /** One drain: the writer pool's task for this partition. */
+    @Override
+    public void run() {
+        try {
+            drainOnce();
+        } finally {
+            scheduled.set(false);
+            wakeRoomWaiters();
+            if (!queue.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+
+    private void drainOnce() {
+        int count = 0;
+        int bytes = 0;
+        long now = clock.getAsLong();
+        Segment segment = log.active();
+        long nextOffset = segment.nextOffset();
+        LogConfig config = log.config();
+        PendingAppend append;
+        while (count < MAX_DRAIN_APPENDS && bytes < MAX_DRAIN_BYTES && (append = queue.peek()) != null) {
+            if (log.shouldRoll(bytes + append.bytes, now)) {
+                if (count > 0) {
+                    break; // write what is gathered into this segment; the next drain rolls
+                }
+                try {
+                    log.markUnflushed(segment);
+                    log.roll(now);
+                } catch (IOException e) {
+                    queue.poll();
+                    pendingBytes.addAndGet(-append.bytes);
+                    append.fail(e);
+                    return;
+                }
+                segment = log.active();
+            }
+            queue.poll();
+            int position = segment.size() + bytes;
+            nextOffset = assignOffsets(append, segment, position, nextOffset, now, config);
+            drained[count] = append;
+            gather[count] = append.batches;
+            count++;
+            bytes += append.bytes;
+        }
+        if (count == 0) {
+            return;
+        }
+        IOException failure = null;
+        try {
+            segment.write(gather, count, bytes, nextOffset);
+            log.markUnflushed(segment);
+        } catch (IOException e) {
+            failure = e;
+        }
+        pendingBytes.addAndGet(-bytes);
+        if (failure == null) {
+            appendListener.run();
+        }
+        for (int i = 0; i < count; i++) {
+            PendingAppend done = drained[i];
+            drained[i] = null;
+            gather[i] = null;
+            if (failure != null) {
+                done.fail(failure);
+            } else if (done.durable) {
+                groupCommit.add(done);
+            } else {
+                done.succeed();
+            }
+        }
+    }
+
+    /** Writes base offsets (and log-append times) into the append's batches and indexes them. */
+    private static long assignOffsets(PendingAppend append, Segment segment, int position, long nextOffset, long now,
+            LogConfig config) {
+        ByteBuffer batches = append.batches;
+        append.baseOffset = nextOffset;
+        append.appendTimeMs = now;
+        int pos = batches.position();
+        int limit = batches.limit();
+        while (pos < limit) {
+            int size = RecordBatch.sizeInBytes(batches, pos);
+            int lastDelta = RecordBatch.lastOffsetDelta(batches, pos);
+            RecordBatch.setBaseOffset(batches, pos, nextOffset);
+            if (config.logAppendTime()) {
+                RecordBatch.setLogAppendTime(batches, pos, now);
+            }
+            segment.indexBatch(nextOffset, RecordBatch.maxTimestamp(batches, pos), position + pos - batches.position(), size,
+                    config.indexIntervalBytes());
+            nextOffset += lastDelta + 1L;
+            pos += size;
+        }
+        return nextOffset;
+    }
+
+    private void wakeRoomWaiters() {
+        Runnable waiter;
+        while (pendingBytes.get() < maxPendingBytes && (waiter = roomWaiters.poll()) != null) {
+            waiter.run();
+        }
+    }
+
+    /** Takes no more appends; what is queued is still written by the pool. */
+    void close() {
+        closed = true;
+        Runnable waiter;
+        while ((waiter = roomWaiters.poll()) != null) {
+            waiter.run(); // they retry, see closed, and fail fast
+        }
+    }
+
+    /** Fails everything still queued (the partition is being deleted). */
+    void failPending(Throwable error) {
+        PendingAppend append;
+        while ((append = queue.poll()) != null) {
+            pendingBytes.addAndGet(-append.bytes);
+            append.fail(error);
+        }
+    }
+
+    boolean isIdle() {
+        return queue.isEmpty() && !scheduled.get();
+    }
+}
