@@ -171,6 +171,23 @@ public final class RecordBatch {
      * @throws CorruptRecordException if the records cannot be read
      */
     public static void decode(ByteBuffer buf, int pos, long minOffset, List<Record> out) {
+        decode(buf, pos, minOffset, (offset, timestamp, key, value, headers) ->
+                out.add(new Record(offset, timestamp, key, value, headers)));
+    }
+
+    /** Receives decoded records one by one, so a consumer can build its own record type without a copy. */
+    @FunctionalInterface
+    public interface RecordVisitor {
+        void visit(long offset, long timestamp, byte[] key, byte[] value, List<Header> headers);
+    }
+
+    /**
+     * Decodes the records of the batch at {@code pos} whose offset is at least {@code minOffset}, handing
+     * each to {@code visitor}. The batch is assumed checked.
+     *
+     * @throws CorruptRecordException if the records cannot be read
+     */
+    public static void decode(ByteBuffer buf, int pos, long minOffset, RecordVisitor visitor) {
         int size = sizeInBytes(buf, pos);
         long baseOffset = baseOffset(buf, pos);
         long firstTimestamp = firstTimestamp(buf, pos);
@@ -206,7 +223,7 @@ public final class RecordBatch {
                     headers.add(new Header(new String(headerKey, StandardCharsets.UTF_8), readBytes(in)));
                 }
                 long timestamp = logAppendTime ? batchTimestamp : firstTimestamp + timestampDelta;
-                out.add(new Record(offset, timestamp, key, value, headers));
+                visitor.visit(offset, timestamp, key, value, headers);
                 in.position(next);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {

@@ -18,10 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.minikafka.broker.BrokerApplication;
+import dev.minikafka.broker.support.BrokerRunner;
 import dev.minikafka.client.Murmur2Partitioner;
 import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.Record;

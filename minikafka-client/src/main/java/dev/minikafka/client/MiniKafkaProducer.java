@@ -1,0 +1,182 @@
+package dev.minikafka.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.minikafka.client.internal.BufferMemory;
+import dev.minikafka.client.internal.Channels;
+import dev.minikafka.client.internal.ProducerSender;
+import dev.minikafka.client.internal.RecordAccumulator;
+import dev.minikafka.client.internal.StickyPartitioner;
+import dev.minikafka.client.internal.TopicMetadata;
+import dev.minikafka.proto.v1.AdminGrpc;
+import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.ProducerGrpc;
+import dev.minikafka.protocol.RecordBatchBuilder;
+import io.grpc.ManagedChannel;
+
+/**
+ * Sends records to MiniKafka, batching them per partition as Kafka's producer does: {@code send} encodes the
+ * record into its partition's open batch and returns at once; a background I/O thread sends a batch when it
+ * reaches {@code batch.size} or has waited {@code linger.ms}, over one gRPC stream with flow control.
+ * {@code send} blocks only when {@code buffer.memory} is full of unacknowledged records, for at most
+ * {@code max.block.ms}.
+ *
+ * <p>Retriable failures (the broker unreachable or restarting) are retried with back-off until
+ * {@code delivery.timeout.ms}. Records of one partition are acknowledged in the order they were sent;
+ * a retry after a per-request error (not a lost connection) may reorder them, as in Kafka without
+ * idempotence.
+ *
+ * <p>Thread-safety: one producer may be shared by any number of threads, and sharing one is faster than
+ * having many. Callbacks run on the I/O thread.
+ *
+ * <pre>{@code
+ * try (var producer = new MiniKafkaProducer(ProducerConfig.builder("127.0.0.1:9092").build())) {
+ *     producer.send(new ProducerRecord("payments", key, value)).join();
+ * }
+ * }</pre>
+ */
+public final class MiniKafkaProducer implements AutoCloseable {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final ProducerConfig config;
+    private final ManagedChannel channel;
+    private final BufferMemory memory;
+    private final RecordAccumulator accumulator;
+    private final ProducerSender sender;
+    private final TopicMetadata metadata;
+    private final StickyPartitioner sticky = new StickyPartitioner();
+    private final long maxBlockNanos;
+    private volatile boolean closed;
+
+    public MiniKafkaProducer(ProducerConfig config) {
+        this.config = config;
+        this.channel = Channels.open(config.bootstrap());
+        this.memory = new BufferMemory(config.bufferMemory());
+        this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()));
+        this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));
+        this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config);
+        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
+        sender.start("minikafka-producer-" + IDS.incrementAndGet());
+    }
+
+    /** Sends a record; the future completes when it is acknowledged (at once with {@link Acks#NONE}). */
+    public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        try {
+            enqueue(record, future);
+        } catch (MiniKafkaException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    /** Sends a record and calls {@code callback} (on the I/O thread) when it is acknowledged or fails. */
+    public void send(ProducerRecord record, SendCallback callback) {
+        try {
+            enqueue(record, callback);
+        } catch (MiniKafkaException e) {
+            callback.onCompletion(null, e);
+        }
+    }
+
+    private void enqueue(ProducerRecord record, Object completion) {
+        if (closed) {
+            throw new IllegalStateException("the producer is closed");
+        }
+        String topic = record.topic();
+        int partition;
+        int partitionCount = -1;
+        if (record.partition() != null) {
+            partition = record.partition();
+        } else {
+            partitionCount = metadata.partitionCount(topic, config.maxBlockMs());
+            partition = record.key() != null
+                    ? Murmur2Partitioner.partition(record.key(), partitionCount)
+                    : sticky.partition(topic, partitionCount);
+        }
+        long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
+        int size = RecordBatchBuilder.estimateRecordSize(record.key(), record.value(), record.headers());
+        reserve(size);
+        int events = accumulator.append(new TopicPartition(topic, partition), timestamp, record.key(), record.value(),
+                record.headers(), completion, size);
+        if (events != 0) {
+            sender.wakeup();
+            if ((events & RecordAccumulator.SEALED_BATCH) != 0 && record.key() == null && partitionCount > 0) {
+                sticky.batchFull(topic, partition, partitionCount);
+            }
+        }
+    }
+
+    private void reserve(int size) {
+        try {
+            if (!memory.reserve(size, maxBlockNanos)) {
+                throw new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "buffer.memory (" + config.bufferMemory()
+                        + " bytes) stayed full for max.block.ms (" + config.maxBlockMs()
+                        + " ms): the broker is not acknowledging as fast as records are sent");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "interrupted while waiting for buffer.memory", e);
+        }
+    }
+
+    /** The number of partitions of {@code topic}, as the broker reports it. */
+    public int partitionCount(String topic) {
+        return metadata.partitionCount(topic, config.maxBlockMs());
+    }
+
+    /**
+     * Sends every record accepted so far without waiting for {@code linger.ms}, and blocks until each is
+     * acknowledged or has failed. Failures are reported through the records' futures and callbacks.
+     */
+    public void flush() {
+        List<CompletableFuture<Void>> pending = accumulator.sealAllAndSnapshot();
+        sender.wakeup();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("batch completion never fails", e);
+        }
+    }
+
+    /** Bytes of {@code buffer.memory} free right now. */
+    public long availableBufferBytes() {
+        return memory.available();
+    }
+
+    /** Sends what is queued, waiting up to 30 seconds, then closes the connection. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Sends what is queued, waiting up to {@code timeout}; records still unsent then fail with
+     * {@code BROKER_UNAVAILABLE}. Closing twice is harmless.
+     */
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sender.initiateClose();
+        try {
+            if (!sender.join(timeout.toMillis())) {
+                sender.abort();
+                sender.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            sender.abort();
+            Thread.currentThread().interrupt();
+        }
+        Channels.close(channel);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.minikafka.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Producer settings, named and defaulted as in Kafka's producer where the idea is the same.
+ *
+ * <pre>{@code ProducerConfig.builder("127.0.0.1:9092").acks(Acks.DURABLE).linger(Duration.ofMillis(5)).build()}</pre>
+ *
+ * @param bootstrap       the broker's gRPC address, {@code host:port}
+ * @param acks            when a send counts as done ({@link Acks#LEADER} by default)
+ * @param lingerMs        how long a batch waits for more records before it is sent ({@code linger.ms}, 5)
+ * @param batchSize       bytes at which a partition's batch is sent without waiting ({@code batch.size}, 64 KiB)
+ * @param bufferMemory    bytes of unsent and unacknowledged records held before {@code send} blocks
+ *                        ({@code buffer.memory}, 32 MiB)
+ * @param maxBlockMs      how long {@code send} blocks for buffer room or topic metadata before it fails
+ *                        ({@code max.block.ms}, 60 s)
+ * @param deliveryTimeoutMs how long a record may take from {@code send} to its ack, retries included
+ *                        ({@code delivery.timeout.ms}, 120 s)
+ * @param retryBackoffMs  the pause before a retriable failure is retried ({@code retry.backoff.ms}, 100)
+ */
+public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
+                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs) {
+
+    public ProducerConfig {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(acks, "acks");
+        require(lingerMs >= 0, "linger.ms must not be negative");
+        require(batchSize > 0, "batch.size must be positive");
+        require(bufferMemory >= batchSize, "buffer.memory must be at least batch.size");
+        require(maxBlockMs >= 0, "max.block.ms must not be negative");
+        require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
+        require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
+    }
+
+    public static Builder builder(String bootstrap) {
+        return new Builder(bootstrap);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Fluent construction with Kafka's defaults. */
+    public static final class Builder {
+        private final String bootstrap;
+        private Acks acks = Acks.LEADER;
+        private long lingerMs = 5;
+        private int batchSize = 64 * 1024;
+        private long bufferMemory = 32L * 1024 * 1024;
+        private long maxBlockMs = 60_000;
+        private long deliveryTimeoutMs = 120_000;
+        private long retryBackoffMs = 100;
+
+        private Builder(String bootstrap) {
+            this.bootstrap = bootstrap;
+        }
+
+        public Builder acks(Acks acks) {
+            this.acks = acks;
+            return this;
+        }
+
+        public Builder linger(Duration linger) {
+            this.lingerMs = linger.toMillis();
+            return this;
+        }
+
+        public Builder batchSize(int bytes) {
+            this.batchSize = bytes;
+            return this;
+        }
+
+        public Builder bufferMemory(long bytes) {
+            this.bufferMemory = bytes;
+            return this;
+        }
+
+        public Builder maxBlock(Duration maxBlock) {
+            this.maxBlockMs = maxBlock.toMillis();
+            return this;
+        }
+
+        public Builder deliveryTimeout(Duration timeout) {
+            this.deliveryTimeoutMs = timeout.toMillis();
+            return this;
+        }
+
+        public Builder retryBackoff(Duration backoff) {
+            this.retryBackoffMs = backoff.toMillis();
+            return this;
+        }
+
+        public ProducerConfig build() {
+            return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
+                    deliveryTimeoutMs, retryBackoffMs);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.minikafka.client.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.google.protobuf.ByteString;
+
+import dev.minikafka.client.MiniKafkaException;
+import dev.minikafka.proto.v1.Acks;
+import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.ProduceRequest;
+import dev.minikafka.proto.v1.ProduceResponse;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+
+/**
+ * One {@code Producer.Produce} stream. The sender thread writes requests (only while gRPC says the stream
+ * is ready, so unsent bytes never pile up in the transport); answers arrive on gRPC's threads and complete
+ * their batches. When the stream fails, every unanswered request goes back to its partition's queue, in
+ * order, for the sender to retry on the next stream.
+ *
+ * <p>Thread-safety: {@link #send} is called by the sender thread only; everything else may run on any thread.
+ */
+final class ProduceConnection implements ClientResponseObserver<ProduceRequest, ProduceResponse>,
+        RecordAccumulator.RequestSink {
+
+    private record InFlight(PartitionAccumulator partition, SealedBatch[] batches, long sentNanos) {
+    }
+
+    private final ProducerSender sender;
+    private final Acks acks;
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private volatile ClientCallStreamObserver<ProduceRequest> requests;
+    private volatile boolean failed;
+    private long nextCorrelationId;
+
+    ProduceConnection(ProducerSender sender, Acks acks) {
+        this.sender = sender;
+        this.acks = acks;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ProduceRequest> requestStream) {
+        this.requests = requestStream;
+        requestStream.setOnReadyHandler(sender::wakeup);
+    }
+
+    boolean isFailed() {
+        return failed;
+    }
+
+    @Override
+    public boolean canAccept() {
+        return !failed && requests.isReady();
+    }
+
+    @Override
+    public void send(PartitionAccumulator partition, SealedBatch[] batches) {
+        long correlationId = nextCorrelationId++;
+        ByteString bytes = batches[0].bytes;
+        for (int i = 1; i < batches.length; i++) {
+            bytes = bytes.concat(batches[i].bytes);
+        }
+        ProduceRequest request = ProduceRequest.newBuilder()
+                .setCorrelationId(correlationId)
+                .setTopic(partition.partition().topic())
+                .setPartition(partition.partition().partition())
+                .setAcks(acks)
+                .setBatches(bytes)
+                .build();
+        if (acks == Acks.ACKS_NONE) {
+            requests.onNext(request);
+            partition.requestDone();
+            for (SealedBatch batch : batches) {
+                sender.succeeded(batch, -1, -1);
+            }
+            return;
+        }
+        inFlight.put(correlationId, new InFlight(partition, batches, System.nanoTime()));
+        requests.onNext(request);
+    }
+
+    @Override
+    public void onNext(ProduceResponse response) {
+        InFlight request = inFlight.remove(response.getCorrelationId());
+        if (request == null) {
+            return; // answered after the stream was given up on; the batches were already re-queued
+        }
+        request.partition().requestDone();
+        ErrorCode code = response.getErrorCode();
+        if (code == ErrorCode.NONE) {
+            long offset = response.getBaseOffset();
+            for (SealedBatch batch : request.batches()) {
+                sender.succeeded(batch, offset, response.getLogAppendTimeMs());
+                offset += batch.recordCount;
+            }
+        } else {
+            MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
+                    + " (topic " + request.partition().partition().topic()
+                    + ", partition " + request.partition().partition().partition() + ")");
+            sender.failed(request.partition(), List.of(request.batches()), error, response.getThrottleTimeMs());
+        }
+        sender.wakeup();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        lost(Statuses.toException(t));
+    }
+
+    @Override
+    public void onCompleted() {
+        lost(new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "the broker closed the produce stream"));
+    }
+
+    /** Half-closes the stream after the last answer; the producer is closing. */
+    void complete() {
+        if (!failed) {
+            failed = true;
+            requests.onCompleted();
+        }
+    }
+
+    /** Gives up on a stream whose oldest request has waited longer than {@code maxWaitNanos}. */
+    void cancelIfStale(long nowNanos, long maxWaitNanos) {
+        for (InFlight request : inFlight.values()) {
+            if (nowNanos - request.sentNanos() > maxWaitNanos) {
+                requests.cancel("no answer from the broker in time", null);
+                lost(new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
+                        "the broker did not answer a produce request within the delivery timeout"));
+                return;
+            }
+        }
+    }
+
+    private void lost(MiniKafkaException error) {
+        failed = true;
+        Map<PartitionAccumulator, List<SealedBatch>> byPartition = new HashMap<>();
+        for (Long id : new ArrayList<>(inFlight.keySet())) {
+            InFlight request = inFlight.remove(id);
+            if (request != null) {
+                request.partition().requestDone();
+                byPartition.computeIfAbsent(request.partition(), p -> new ArrayList<>()).addAll(List.of(request.batches()));
+            }
+        }
+        byPartition.forEach((partition, batches) -> {
+            batches.sort(Comparator.comparingLong(b -> b.sequence));
+            sender.failed(partition, batches, error, 0);
+        });
+        sender.connectionLost(this, error);
+    }
+}
