@@ -1,0 +1,53 @@
+package dev.minikafka.bench;
+
+import dev.minikafka.client.MiniKafkaProducer;
+import dev.minikafka.client.ProducerRecord;
+
+/** The end-to-end run's writer: one thread at a fixed rate until {@code endNanos}, each value stamped. */
+final class EndToEndProducer implements Runnable {
+
+    private final MiniKafkaProducer producer;
+    private final String topic;
+    private final int recordSize;
+    private final long runId;
+    private final Pacer pacer;
+    private final long endNanos;
+    private final SendCounters counters;
+
+    EndToEndProducer(MiniKafkaProducer producer, String topic, int recordSize, long runId, Pacer pacer,
+                     long endNanos, SendCounters counters) {
+        this.producer = producer;
+        this.topic = topic;
+        this.recordSize = recordSize;
+        this.runId = runId;
+        this.pacer = pacer;
+        this.endNanos = endNanos;
+        this.counters = counters;
+    }
+
+    @Override
+    public void run() {
+        final SendCounters counters = this.counters;
+        pacer.restart();
+        while (!Thread.currentThread().isInterrupted()) {
+            long due = pacer.acquire();
+            if (due - endNanos >= 0) {
+                return;
+            }
+            byte[] value = new byte[recordSize];
+            Stamp.write(value, runId, System.nanoTime());
+            counters.sent();
+            try {
+                producer.send(new ProducerRecord(topic, value), (metadata, exception) -> {
+                    if (exception != null) {
+                        counters.failed(exception);
+                    } else {
+                        counters.acked();
+                    }
+                });
+            } catch (RuntimeException e) {
+                counters.failed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.minikafka.bench;
+
+import dev.minikafka.client.Acks;
+import dev.minikafka.client.MiniKafkaException;
+import dev.minikafka.client.MiniKafkaProducer;
+import dev.minikafka.client.ProducerConfig;
+import dev.minikafka.client.TopicInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Producer throughput and ack latency: K threads send N records of a fixed size through one or more shared
+ * producers, optionally paced to a total rate. Ack latency is send call to callback, so it includes the
+ * producer's linger and batching as an application sees them.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Send records as fast as possible (or at --rate) and report throughput and ack latency.")
+final class ProduceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--partitions", defaultValue = "8",
+            description = "Partitions to create the topic with if it is absent (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--records", defaultValue = "1000000", description = "Records to send (default: ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(names = "--record-size", defaultValue = "100", description = "Value bytes per record (default: ${DEFAULT-VALUE}).")
+    int recordSize;
+
+    @Option(names = "--acks", defaultValue = "LEADER",
+            description = "NONE, LEADER or DURABLE (default: ${DEFAULT-VALUE}).")
+    Acks acks;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Sending threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--producers", defaultValue = "1",
+            description = "Producer instances the threads share round-robin, 1..threads (default: ${DEFAULT-VALUE}).")
+    int producers;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Target records/s over all threads; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--linger-ms", defaultValue = "5", description = "Producer linger.ms (default: ${DEFAULT-VALUE}).")
+    long lingerMs;
+
+    @Option(names = "--batch-size", defaultValue = "65536", description = "Producer batch size in bytes (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--warmup-records", defaultValue = "0",
+            description = "Records sent before measuring, not counted (default: ${DEFAULT-VALUE}).")
+    long warmupRecords;
+
+    @Override
+    public Integer call() {
+        validate();
+        long deadline = System.nanoTime() + common.timeout.toNanos();
+        TopicInfo topic = BrokerSetup.ensureTopic(common.bootstrap, common.topic, partitions, common.timeout);
+        byte[] value = payload(recordSize);
+        List<MiniKafkaProducer> clients = new ArrayList<>(producers);
+        try {
+            for (int i = 0; i < producers; i++) {
+                clients.add(new MiniKafkaProducer(producerConfig()));
+            }
+            if (warmupRecords > 0) {
+                runPhase(clients, value, warmupRecords, null, deadline);
+            }
+            LatencyRecorder latencies = new LatencyRecorder();
+            long start = System.nanoTime();
+            Phase phase = runPhase(clients, value, records, latencies, deadline);
+            long elapsed = phase.endNanos - start;
+            SendCounters counters = phase.counters;
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("sent", counters.sentCount());
+            details.put("acked", counters.ackedCount());
+            Report report = Report.of("produce", parameters(topic.partitionCount()), counters.ackedCount(),
+                    counters.ackedCount() * recordSize, elapsed, latencies.summary(), counters.failedCount(),
+                    phase.timedOut, details);
+            report.print(System.out, common.json);
+            return LoadGenerator.outcome(counters.failedCount(), counters.firstError(), phase.timedOut);
+        } catch (MiniKafkaException e) {
+            throw BrokerSetup.translate(e, common.bootstrap, common.topic, "producing to " + common.topic + " failed");
+        } finally {
+            for (MiniKafkaProducer client : clients) {
+                LoadGenerator.closeQuietly(() -> client.close(Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    private record Phase(SendCounters counters, long endNanos, boolean timedOut) {
+    }
+
+    /** Sends {@code total} records over the threads and waits until every send has completed. */
+    private Phase runPhase(List<MiniKafkaProducer> clients, byte[] value, long total, LatencyRecorder latencies,
+                           long deadline) {
+        SendCounters counters = new SendCounters();
+        List<ProduceWorker> workers = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            Pacer pacer = Pacer.of(rate > 0 ? (double) rate / threads : 0);
+            workers.add(new ProduceWorker(clients.get(i % clients.size()), common.topic, value,
+                    Workers.share(total, threads, i), pacer, deadline, latencies, counters));
+        }
+        boolean finished = Workers.runAll("bench-producer", workers, deadline);
+        boolean drained = Workers.awaitUntil(() -> counters.outstanding() == 0, deadline);
+        long end = System.nanoTime();
+        return new Phase(counters, end, !finished || !drained || counters.sentCount() < total);
+    }
+
+    private ProducerConfig producerConfig() {
+        long maxBlockMs = Math.min(60_000, common.timeout.toMillis());
+        return ProducerConfig.builder(common.bootstrap)
+                .acks(acks)
+                .linger(Duration.ofMillis(lingerMs))
+                .batchSize(batchSize)
+                .maxBlock(Duration.ofMillis(maxBlockMs))
+                .build();
+    }
+
+    private Map<String, Object> parameters(int actualPartitions) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("bootstrap", common.bootstrap);
+        p.put("topic", common.topic);
+        p.put("partitions", actualPartitions);
+        p.put("records", records);
+        p.put("recordSize", recordSize);
+        p.put("acks", acks.name());
+        p.put("threads", threads);
+        p.put("producers", producers);
+        p.put("rate", rate);
+        p.put("lingerMs", lingerMs);
+        p.put("batchSize", batchSize);
+        p.put("warmupRecords", warmupRecords);
+        return p;
+    }
+
+    void validate() {
+        Validation v = new Validation(spec);
+        common.validate(v);
+        v.require(partitions >= 1, "--partitions must be at least 1");
+        v.require(records >= 1, "--records must be at least 1");
+        v.require(recordSize >= 0, "--record-size must not be negative");
+        v.require(threads >= 1, "--threads must be at least 1");
+        v.require(producers >= 1 && producers <= threads, "--producers must be between 1 and --threads");
+        v.require(rate >= 0, "--rate must not be negative (0 = unlimited)");
+        v.require(lingerMs >= 0, "--linger-ms must not be negative");
+        v.require(batchSize >= 1, "--batch-size must be at least 1");
+        v.require(warmupRecords >= 0, "--warmup-records must not be negative");
+    }
+
+    /** Random bytes, so a compressing store or transport cannot flatter the numbers. */
+    static byte[] payload(int size) {
+        byte[] bytes = new byte[size];
+        SplittableRandom random = new SplittableRandom(size);
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) random.nextInt(256);
+        }
+        return bytes;
+    }
+}
