@@ -49,6 +49,8 @@ public final class LogManager implements AutoCloseable {
     private final ExecutorService writerPool;
     private final ExecutorService flushPool;
     private final ScheduledExecutorService scheduler;
+    /** Segments removed by retention whose files are not deleted yet. */
+    private final java.util.Set<Segment> pendingDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, PartitionWriter> writers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -169,18 +171,28 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a removed segment's files after a grace period, so a fetch still reading it finishes first.
+     * Deletes still waiting at shutdown run then (see {@link #close}).
+     */
     private void scheduleDelete(Segment segment) {
-        Runnable delete = () -> {
-            try {
-                segment.deleteFiles();
-            } catch (IOException e) {
-                log.warn("Could not delete {}", segment, e);
-            }
-        };
+        pendingDeletes.add(segment);
         try {
-            scheduler.schedule(delete, FILE_DELETE_DELAY_MS, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> deleteNow(segment), FILE_DELETE_DELAY_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            delete.run(); // shutting down: no reader is left
+            deleteNow(segment); // shutting down: no reader is left
+        }
+    }
+
+    /** Deletes the files once, whether the timer or shutdown gets there first. */
+    private void deleteNow(Segment segment) {
+        if (!pendingDeletes.remove(segment)) {
+            return;
+        }
+        try {
+            segment.deleteFiles();
+        } catch (IOException e) {
+            log.warn("Could not delete {}", segment, e);
         }
     }
 
@@ -215,8 +227,8 @@ public final class LogManager implements AutoCloseable {
         flushPool.shutdown();
         awaitQuietly(writerPool);
         awaitQuietly(flushPool);
-        List<ScheduledTask> pendingDeletes = scheduler.shutdownNow().stream().map(ScheduledTask::new).toList();
-        pendingDeletes.forEach(ScheduledTask::run);
+        scheduler.shutdownNow();
+        List.copyOf(pendingDeletes).forEach(this::deleteNow);
         boolean allClosed = true;
         for (PartitionWriter writer : writers.values()) {
             try {
@@ -230,18 +242,6 @@ public final class LogManager implements AutoCloseable {
             Files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
             PartitionLog.fsyncDirectory(dataDir);
             log.info("Closed {} partition logs cleanly", writers.size());
-        }
-    }
-
-    /** Runs a task the scheduler had not yet run (a delayed segment delete) at shutdown. */
-    private record ScheduledTask(Runnable task) implements Runnable {
-        @Override
-        public void run() {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("A shutdown task failed", e);
-            }
         }
     }
 

@@ -29,6 +29,7 @@ public final class PartitionLog {
     private final ConcurrentNavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     /** Segments written to since their last fsync. */
     private final Set<Segment> unflushed = ConcurrentHashMap.newKeySet();
+    private final Object flushLock = new Object();
     private volatile Segment active;
     private volatile LogConfig config;
 
@@ -146,9 +147,13 @@ public final class PartitionLog {
 
     /** fsyncs every segment written since its last flush. Any thread. */
     public void flush() throws IOException {
-        for (Segment segment : unflushed) {
-            unflushed.remove(segment); // before force: a write after this re-adds it
-            segment.flush();
+        // One flush at a time: a second flusher (group commit beside the interval flush) must not find the
+        // set empty and return while the first is still inside force(), or a DURABLE ack would come early.
+        synchronized (flushLock) {
+            for (Segment segment : unflushed) {
+                unflushed.remove(segment); // before force: a write after this re-adds it
+                segment.flush();
+            }
         }
     }
 
@@ -173,8 +178,8 @@ public final class PartitionLog {
             if (!expired && !oversized) {
                 break;
             }
-            if (oversized) {
-                excess -= segment.size();
+            if (excess != Long.MIN_VALUE) {
+                excess -= segment.size(); // an expired segment shrinks the log too
             }
             segments.remove(segment.baseOffset());
             unflushed.remove(segment);

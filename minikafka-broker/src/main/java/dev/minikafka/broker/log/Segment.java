@@ -48,6 +48,8 @@ final class Segment {
     private volatile long nextOffset;
     private volatile long maxTimestamp = -1;
     private int bytesSinceIndexEntry;
+    /** Set when the offset index failed its check on open; cleared by {@link #recover}. */
+    private String openProblem;
 
     private Segment(Path dir, long baseOffset, long createdMs) throws IOException {
         this.dir = dir;
@@ -72,7 +74,11 @@ final class Segment {
     static Segment open(Path dir, long baseOffset, long nowMs) throws IOException {
         Segment segment = new Segment(dir, baseOffset, nowMs);
         segment.size = (int) Math.min(segment.channel.size(), LogConfig.MAX_SEGMENT_BYTES);
-        segment.scanTailHeaders();
+        // A garbled index must not steer the header scan off the file; recovery rebuilds it instead.
+        segment.openProblem = segment.offsetIndex.sanityCheck(segment.size);
+        if (segment.openProblem == null) {
+            segment.scanTailHeaders();
+        }
         return segment;
     }
 
@@ -107,8 +113,9 @@ final class Segment {
         return size == 0;
     }
 
+    /** Null when the offset index is plausible, else what is wrong; a segment with a problem must be recovered. */
     String indexProblem() {
-        return offsetIndex.sanityCheck(sizeOnDisk());
+        return openProblem != null ? openProblem : offsetIndex.sanityCheck(sizeOnDisk());
     }
 
     private long sizeOnDisk() {
@@ -342,6 +349,7 @@ final class Segment {
         timeIndex.writeNewEntries();
         size = position;
         nextOffset = next;
+        openProblem = null;
         return fileSize - position;
     }
 

@@ -42,6 +42,7 @@ import dev.minikafka.client.TopicPartition;
 import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.protocol.Header;
 
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 /** The Java client against the real broker over loopback gRPC: producer, consumer and admin as a user calls them. */
 class ClientEndToEndTest {
 

@@ -146,8 +146,14 @@ final class PartitionAccumulator {
         }
     }
 
-    /** Removes sealed batches created before {@code deadlineNanos}, for the delivery timeout. */
+    /**
+     * Removes queued batches (the open one included: with no connection it is never sealed by a drain)
+     * created before {@code createdBeforeNanos}, for the delivery timeout.
+     */
     synchronized void expire(long createdBeforeNanos, Consumer<SealedBatch> expired) {
+        if (builder.recordCount() > 0 && openSinceNanos - createdBeforeNanos < 0) {
+            seal();
+        }
         while (!sealed.isEmpty() && sealed.peekFirst().createdNanos - createdBeforeNanos < 0) {
             expired.accept(sealed.pollFirst());
         }

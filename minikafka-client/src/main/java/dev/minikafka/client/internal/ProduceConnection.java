@@ -82,6 +82,16 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         }
         inFlight.put(correlationId, new InFlight(partition, batches, System.nanoTime()));
         requests.onNext(request);
+        if (failed) {
+            // The stream failed while we sent: lost() may have drained the map before our put. Whoever
+            // removes the entry re-queues it, so it is neither lost nor sent twice from here.
+            InFlight orphan = inFlight.remove(correlationId);
+            if (orphan != null) {
+                partition.requestDone();
+                sender.failed(partition, List.of(batches), new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
+                        "the produce stream failed while the request was sent"), 0);
+            }
+        }
     }
 
     @Override

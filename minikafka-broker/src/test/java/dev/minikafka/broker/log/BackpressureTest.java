@@ -1,0 +1,159 @@
+package dev.minikafka.broker.log;
+
+import static dev.minikafka.broker.log.LogTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The partition writer's queue is bounded in bytes: offer refuses past the bound, whenRoom says when to retry. */
+class BackpressureTest {
+
+    static final long BOUND = 1000;
+
+    @TempDir
+    Path dir;
+
+    final ManualExecutor writerPool = new ManualExecutor();
+    PartitionLog log;
+    PartitionWriter writer;
+
+    @BeforeEach
+    void open() throws Exception {
+        log = LogRecovery.open("events-0", dir, LogConfig.defaults(), false, 0);
+        writer = new PartitionWriter(log, writerPool, Runnable::run, () -> 0, BOUND);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        log.close();
+    }
+
+    @Test
+    void shouldRefuseOffersOncePendingBytesReachTheBound() {
+        ByteBuffer first = sizedBatch(0, 550);
+        int size = first.remaining();
+        Ack a = new Ack();
+        Ack b = new Ack();
+        Ack c = new Ack();
+
+        assertThat(writer.offer(first, false, a)).isTrue();
+        assertThat(writer.pendingBytes()).isEqualTo(size);
+        assertThat(writer.offer(sizedBatch(1, 550), false, b)).as("below the bound: taken").isTrue();
+        assertThat(writer.pendingBytes()).isEqualTo(2L * size).isGreaterThanOrEqualTo(BOUND);
+        assertThat(writer.offer(sizedBatch(2, 10), false, c)).as("at the bound: refused").isFalse();
+
+        assertThat(writer.pendingBytes()).as("a refused offer queues nothing").isEqualTo(2L * size);
+        assertThat(c.isDone()).isFalse();
+        writerPool.runAll();
+        assertThat(a.baseOffset()).isZero();
+        assertThat(b.baseOffset()).isEqualTo(1);
+        assertThat(c.isDone()).as("a refused append is never acknowledged").isFalse();
+        assertThat(log.logEndOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTakeOneRequestLargerThanTheBoundIntoAnEmptyQueue() {
+        Ack ack = new Ack();
+
+        assertThat(writer.offer(sizedBatch(0, 5000), false, ack)).isTrue();
+        assertThat(writer.offer(batch(1, "x"), false, new Ack())).isFalse();
+
+        writerPool.runAll();
+        assertThat(ack.baseOffset()).isZero();
+        assertThat(writer.pendingBytes()).isZero();
+    }
+
+    @Test
+    void shouldRunRoomWaitersOnceTheWriterHasDrainedTheQueue() {
+        writer.offer(sizedBatch(0, 2000), false, new Ack());
+        List<String> events = new ArrayList<>();
+        Ack retried = new Ack();
+        ByteBuffer refused = batch(1, "retry-me");
+        assertThat(writer.offer(refused, false, retried)).isFalse();
+
+        writer.whenRoom(() -> {
+            events.add("first waiter at " + writer.pendingBytes());
+            assertThat(writer.offer(refused, false, retried)).isTrue();
+        });
+        writer.whenRoom(() -> events.add("second waiter"));
+        assertThat(events).as("no room yet").isEmpty();
+
+        writerPool.runAll();
+
+        assertThat(events).containsExactly("first waiter at 0", "second waiter");
+        assertThat(retried.baseOffset()).isEqualTo(1);
+        assertThat(values(readAllQuietly())).containsExactly("x".repeat(2000), "retry-me");
+    }
+
+    @Test
+    void shouldRunARoomWaiterAtOnceWhenThereIsRoom() {
+        List<String> events = new ArrayList<>();
+
+        writer.whenRoom(() -> events.add("ran"));
+
+        assertThat(events).containsExactly("ran");
+    }
+
+    @Test
+    void shouldRunEachRoomWaiterOnlyOnce() {
+        writer.offer(sizedBatch(0, 2000), false, new Ack());
+        List<String> events = new ArrayList<>();
+        writer.whenRoom(() -> events.add("waiter"));
+        writerPool.runAll();
+
+        writer.offer(sizedBatch(0, 2000), false, new Ack());
+        writerPool.runAll();
+
+        assertThat(events).containsExactly("waiter");
+    }
+
+    @Test
+    void shouldFailOffersAfterCloseAndReleaseWaitingProducers() {
+        writer.offer(sizedBatch(0, 2000), false, new Ack());
+        List<String> events = new ArrayList<>();
+        writer.whenRoom(() -> events.add("woken"));
+
+        writer.close();
+
+        assertThat(events).containsExactly("woken");
+        Ack late = new Ack();
+        assertThat(writer.offer(batch(1, "late"), false, late)).as("answered, not queued").isTrue();
+        assertThat(late.get().error()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("shutting down").hasMessageContaining("events-0");
+        assertThat(late.get().baseOffset()).isEqualTo(-1);
+        writerPool.runAll();
+        assertThat(log.logEndOffset()).as("what was queued before close is still written").isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailQueuedAppendsAndFreeTheirBytesWhenThePartitionIsDeleted() {
+        Ack a = new Ack();
+        Ack b = new Ack();
+        writer.offer(batch(0, "a"), false, a);
+        writer.offer(batch(1, "b"), true, b);
+
+        writer.failPending(new IllegalStateException("topic 'events' was deleted"));
+
+        assertThat(writer.pendingBytes()).isZero();
+        assertThat(a.get().error()).hasMessageContaining("was deleted");
+        assertThat(b.get().error()).hasMessageContaining("was deleted");
+        writerPool.runAll();
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    private List<dev.minikafka.protocol.Record> readAllQuietly() {
+        try {
+            return readAll(log, 0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

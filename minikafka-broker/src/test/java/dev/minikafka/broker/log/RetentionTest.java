@@ -1,0 +1,184 @@
+package dev.minikafka.broker.log;
+
+import static dev.minikafka.broker.log.LogTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retention by time and by size, run by the log manager against its injectable clock. */
+class RetentionTest {
+
+    static final long T0 = 1_700_000_000_000L;
+    /** One batch of this value size fills a 1 KiB segment, so every segment holds exactly one batch. */
+    static final int VALUE_BYTES = 600;
+
+    @TempDir
+    Path dataDir;
+
+    final AtomicLong clock = new AtomicLong(T0);
+    LogManager manager;
+    Path dir;
+
+    @BeforeEach
+    void open() throws Exception {
+        manager = openManager(dataDir, clock::get);
+        dir = dataDir.resolve("events-0");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        manager.close();
+    }
+
+    PartitionWriter writerWith(long retentionMs, long retentionBytes) throws Exception {
+        return manager.getOrCreate("events", 0, config(1024, 4096).withRetention(retentionMs, retentionBytes));
+    }
+
+    @Test
+    void shouldDeleteWholeClosedSegmentsWhoseNewestRecordIsOlderThanRetentionMs() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0 + 1000, VALUE_BYTES));
+        append(writer, sizedBatch(T0 + 30 * 60_000, VALUE_BYTES));
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        assertThat(segmentBases(dir)).containsExactly(0L, 1L, 2L, 3L);
+
+        clock.set(T0 + 1000 + HOUR_MS);
+        manager.applyRetention();
+        assertThat(segmentBases(dir)).as("exactly retention.ms old is kept").containsExactly(1L, 2L, 3L);
+
+        clock.set(T0 + 1001 + HOUR_MS);
+        manager.applyRetention();
+
+        PartitionLog log = writer.log();
+        assertThat(segmentBases(dir)).containsExactly(2L, 3L);
+        assertThat(log.logStartOffset()).isEqualTo(2);
+        assertThat(log.logEndOffset()).isEqualTo(4);
+        assertThat(log.segmentCount()).isEqualTo(2);
+        assertThat(offsets(readAll(log, 2))).containsExactly(2L, 3L);
+        assertThatThrownBy(() -> log.read(1, 1024)).isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void shouldStopAtTheFirstSegmentThatIsStillWithinRetentionMs() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        append(writer, sizedBatch(T0 + 2 * HOUR_MS, VALUE_BYTES));
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+
+        clock.set(T0 + 2 * HOUR_MS);
+        manager.applyRetention();
+
+        assertThat(segmentBases(dir)).as("only a prefix of the log is ever deleted").containsExactly(0L, 1L, 2L);
+        assertThat(writer.log().logStartOffset()).isZero();
+    }
+
+    @Test
+    void shouldRenameTheFilesOfRemovedSegmentsToDeleted() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+
+        clock.set(T0 + 2 * HOUR_MS);
+        manager.applyRetention();
+
+        assertThat(fileNames(dir)).containsExactlyInAnyOrder(
+                "00000000000000000000.log.deleted", "00000000000000000000.index.deleted",
+                "00000000000000000000.timeindex.deleted",
+                "00000000000000000001.log", "00000000000000000001.index", "00000000000000000001.timeindex");
+        assertThat(writer.log().logStartOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverDeleteTheActiveSegmentEvenWhenEverythingHasExpired() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, 10);
+        append(writer, batch(T0, "a", "b"));
+
+        clock.set(T0 + 10 * HOUR_MS);
+        manager.applyRetention();
+        assertThat(segmentBases(dir)).containsExactly(0L);
+        assertThat(writer.log().logEndOffset()).isEqualTo(2);
+
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        manager.applyRetention();
+
+        assertThat(segmentBases(dir)).containsExactly(3L);
+        assertThat(writer.log().logStartOffset()).isEqualTo(3);
+        assertThat(offsets(readAll(writer.log(), 3))).containsExactly(3L);
+    }
+
+    @Test
+    void shouldDeleteTheOldestSegmentsWhileTheLogIsLargerThanRetentionBytes() throws Exception {
+        PartitionWriter writer = writerWith(-1, 0);
+        for (int i = 0; i < 5; i++) {
+            append(writer, sizedBatch(T0, VALUE_BYTES));
+        }
+        long segmentSize = Files.size(logFile(dir, 0));
+        writer.log().updateConfig(config(1024, 4096).withRetention(-1, 2 * segmentSize + 10));
+
+        manager.applyRetention();
+
+        assertThat(segmentBases(dir)).containsExactly(2L, 3L, 4L);
+        assertThat(writer.log().sizeInBytes()).isEqualTo(3 * segmentSize);
+        assertThat(writer.log().logStartOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepExactlyRetentionBytesWhenSegmentsAddUpToIt() throws Exception {
+        PartitionWriter writer = writerWith(-1, -1);
+        for (int i = 0; i < 5; i++) {
+            append(writer, sizedBatch(T0, VALUE_BYTES));
+        }
+        long segmentSize = Files.size(logFile(dir, 0));
+        manager.getOrCreate("events", 0, config(1024, 4096).withRetention(-1, 2 * segmentSize));
+
+        manager.applyRetention();
+
+        assertThat(segmentBases(dir)).containsExactly(3L, 4L);
+        assertThat(writer.log().sizeInBytes()).isEqualTo(2 * segmentSize);
+    }
+
+    @Test
+    void shouldKeepEverythingWhenRetentionIsUnbounded() throws Exception {
+        PartitionWriter writer = writerWith(-1, -1);
+        for (int i = 0; i < 4; i++) {
+            append(writer, sizedBatch(0, VALUE_BYTES));
+        }
+
+        clock.set(Long.MAX_VALUE / 2);
+        manager.applyRetention();
+
+        assertThat(segmentBases(dir)).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(writer.log().logStartOffset()).isZero();
+    }
+
+    @Test
+    void shouldRemoveTheLeftoversOfRetentionWhenTheLogIsOpenedAgain() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        for (int i = 0; i < 3; i++) {
+            append(writer, sizedBatch(T0, VALUE_BYTES));
+        }
+        clock.set(T0 + 2 * HOUR_MS);
+        manager.applyRetention();
+        assertThat(fileNames(dir)).anyMatch(name -> name.endsWith(".deleted"));
+        manager.close();
+        Files.deleteIfExists(dataDir.resolve(LogManager.CLEAN_SHUTDOWN_MARKER)); // as if the broker had crashed
+
+        manager = openManager(dataDir, clock::get);
+        PartitionWriter reopened = writerWith(HOUR_MS, -1);
+
+        assertThat(fileNames(dir)).noneMatch(name -> name.endsWith(".deleted"));
+        assertThat(segmentBases(dir)).containsExactly(2L);
+        assertThat(reopened.log().logStartOffset()).isEqualTo(2);
+        assertThat(append(reopened, batch(T0, "next"))).isEqualTo(3);
+    }
+}
