@@ -337,6 +337,60 @@ class LogRecoveryTest {
         assertThat(values(readAll(recovered, 0))).isEqualTo(values);
     }
 
+    @Test
+    void shouldRebuildAnOffsetIndexOverwrittenWithOnesBytesAfterACrash() throws Exception {
+        assertAnOffsetIndexOverwrittenWithOnesBytesIsRebuilt(false);
+    }
+
+    @Test
+    void shouldRebuildAnOffsetIndexOverwrittenWithOnesBytesAfterACleanShutdown() throws Exception {
+        assertAnOffsetIndexOverwrittenWithOnesBytesIsRebuilt(true);
+    }
+
+    /**
+     * Every entry of the first segment's index becomes (-1 -> -1): negative positions that must not steer the
+     * open-time header scan off the file. The partition opens, with its index rebuilt as it was.
+     */
+    void assertAnOffsetIndexOverwrittenWithOnesBytesIsRebuilt(boolean cleanShutdown) throws Exception {
+        LogConfig small = config(1024, 128);
+        List<String> values = new ArrayList<>(writeBatches(40, small));
+        List<Long> bases = segmentBases(dir);
+        assertThat(bases.size()).as("segments").isGreaterThanOrEqualTo(3);
+        Path index = indexFile(dir, 0);
+        byte[] original = Files.readAllBytes(index);
+        assertThat(original.length).isGreaterThanOrEqualTo(2 * OffsetIndex.ENTRY_SIZE);
+        byte[] garbled = new byte[original.length];
+        Arrays.fill(garbled, (byte) 0xFF);
+        Files.write(index, garbled);
+        if (!cleanShutdown) {
+            forgetCleanShutdown();
+        }
+
+        PartitionWriter writer = reopen(small);
+        PartitionLog recovered = writer.log();
+
+        assertThat(manager.openedAfterCleanShutdown()).isEqualTo(cleanShutdown);
+        assertThat(Files.readAllBytes(index)).as("rebuilt index").isEqualTo(original);
+        assertThat(segmentBases(dir)).isEqualTo(bases);
+        assertThat(recovered.logEndOffset()).isEqualTo(120);
+        for (long offset = 0; offset < 120; offset++) {
+            ByteBuffer read = recovered.read(offset, 1).batches();
+            assertThat(RecordBatch.baseOffset(read, 0)).as("batch holding %d", offset).isEqualTo(offset / 3 * 3);
+        }
+        assertThat(recovered.offsetForTimestamp(5_001)).isEqualTo(16);
+        assertThat(values(readAll(recovered, 0))).isEqualTo(values);
+        for (int i = 0; i < 5; i++) {
+            assertThat(append(writer, batch(50_000 + i, "new" + i, "new" + i + "'"))).isEqualTo(120 + 2 * i);
+            values.addAll(List.of("new" + i, "new" + i + "'"));
+        }
+        manager.close();
+        PartitionLog afterCleanRestart = reopen(small).log();
+
+        List<Record> records = readAll(afterCleanRestart, 0);
+        assertThat(offsets(records)).isEqualTo(range(0, 130));
+        assertThat(values(records)).isEqualTo(values);
+    }
+
     // ---- (d) leftovers ----
 
     @Test

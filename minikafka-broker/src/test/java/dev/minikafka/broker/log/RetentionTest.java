@@ -4,8 +4,10 @@ import static dev.minikafka.broker.log.LogTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,17 @@ class RetentionTest {
     @AfterEach
     void close() throws Exception {
         manager.close();
+    }
+
+    /** A one-record batch of exactly {@code bytes} bytes, its value sized to fit. */
+    static ByteBuffer batchOfSize(long timestamp, int bytes) {
+        for (int valueBytes = 0; valueBytes < bytes; valueBytes++) {
+            ByteBuffer batch = sizedBatch(timestamp, valueBytes);
+            if (batch.remaining() == bytes) {
+                return batch;
+            }
+        }
+        throw new AssertionError("no one-record batch is exactly " + bytes + " bytes");
     }
 
     PartitionWriter writerWith(long retentionMs, long retentionBytes) throws Exception {
@@ -145,6 +158,46 @@ class RetentionTest {
 
         assertThat(segmentBases(dir)).containsExactly(3L, 4L);
         assertThat(writer.log().sizeInBytes()).isEqualTo(2 * segmentSize);
+    }
+
+    @Test
+    void shouldCountSegmentsDeletedByTimeAgainstTheExcessOverRetentionBytes() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, 2348);
+        long later = T0 + 3 * HOUR_MS;
+        append(writer, batchOfSize(T0, 866));
+        append(writer, batchOfSize(later, 216));
+        append(writer, batchOfSize(later, 966));
+        append(writer, batchOfSize(later, 966));
+        List<Long> bases = segmentBases(dir);
+        assertThat(bases).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(bases.stream().map(base -> logFile(dir, base).toFile().length()).toList())
+                .containsExactly(866L, 216L, 966L, 966L);
+
+        clock.set(T0 + 2 * HOUR_MS);
+        manager.applyRetention();
+
+        // 3014 bytes, 666 over retention.bytes: deleting the expired 866-byte segment already makes up for that
+        assertThat(segmentBases(dir)).containsExactly(1L, 2L, 3L);
+        assertThat(writer.log().logStartOffset()).isEqualTo(1);
+        assertThat(writer.log().sizeInBytes()).isEqualTo(216 + 966 + 966);
+        assertThat(offsets(readAll(writer.log(), 1))).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void shouldDeleteTheFilesOfRemovedSegmentsWhenClosedBeforeTheGracePeriodEnds() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        for (int i = 0; i < 3; i++) {
+            append(writer, sizedBatch(T0, VALUE_BYTES));
+        }
+        clock.set(T0 + 2 * HOUR_MS);
+        manager.applyRetention();
+        assertThat(fileNames(dir)).anyMatch(name -> name.endsWith(Segment.DELETED_SUFFIX));
+
+        manager.close();
+
+        assertThat(fileNames(dir)).noneMatch(name -> name.endsWith(Segment.DELETED_SUFFIX));
+        assertThat(fileNames(dir)).containsExactly("00000000000000000002.index", "00000000000000000002.log",
+                "00000000000000000002.timeindex");
     }
 
     @Test
