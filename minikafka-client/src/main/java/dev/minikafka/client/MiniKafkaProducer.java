@@ -103,8 +103,14 @@ public final class MiniKafkaProducer implements AutoCloseable {
         long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
         int size = RecordBatchBuilder.estimateRecordSize(record.key(), record.value(), record.headers());
         reserve(size);
-        int events = accumulator.append(new TopicPartition(topic, partition), timestamp, record.key(), record.value(),
-                record.headers(), completion, size);
+        int events;
+        try {
+            events = accumulator.append(topic, partition, timestamp, record.key(), record.value(), record.headers(),
+                    completion, size);
+        } catch (RuntimeException e) {
+            memory.release(size);
+            throw e;
+        }
         if (events != 0) {
             sender.wakeup();
             if ((events & RecordAccumulator.SEALED_BATCH) != 0 && record.key() == null && partitionCount > 0) {
@@ -114,6 +120,10 @@ public final class MiniKafkaProducer implements AutoCloseable {
     }
 
     private void reserve(int size) {
+        if (size > config.bufferMemory()) {
+            throw new MiniKafkaException(ErrorCode.RECORD_TOO_LARGE, "a record of about " + size
+                    + " bytes cannot fit in buffer.memory (" + config.bufferMemory() + " bytes)");
+        }
         try {
             if (!memory.reserve(size, maxBlockNanos)) {
                 throw new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "buffer.memory (" + config.bufferMemory()

@@ -27,6 +27,7 @@ public final class ProducerSender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ProducerSender.class);
     /** The longest the loop sleeps with nothing to do, so expiry and reconnects are looked at regularly. */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long EXPIRY_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final RecordAccumulator accumulator;
     private final BufferMemory memory;
@@ -84,15 +85,21 @@ public final class ProducerSender implements Runnable {
 
     @Override
     public void run() {
+        long nextExpiry = System.nanoTime();
         while (!aborted) {
             long now = System.nanoTime();
-            expire(now);
-            ProduceConnection current = connectionFor(now);
+            boolean sweep = now - nextExpiry >= 0;
+            if (sweep) {
+                // Expiry sweeps every partition under its lock: often enough for the timeout, not per wake-up.
+                expire(now);
+                nextExpiry = now + EXPIRY_SWEEP_NANOS;
+            }
+            ProduceConnection current = connectionFor(now, sweep);
             long nextWake = current == null ? reconnectAtNanos : accumulator.drain(now, closing, current);
             if (closing && accumulator.isEmpty()) {
                 break;
             }
-            long park = Math.min(nextWake - System.nanoTime(), MAX_PARK_NANOS);
+            long park = nextWake == Long.MAX_VALUE ? MAX_PARK_NANOS : Math.min(nextWake - System.nanoTime(), MAX_PARK_NANOS);
             if (park > 0) {
                 LockSupport.parkNanos(this, park);
             }
@@ -108,10 +115,12 @@ public final class ProducerSender implements Runnable {
         }
     }
 
-    private ProduceConnection connectionFor(long now) {
+    private ProduceConnection connectionFor(long now, boolean checkStale) {
         ProduceConnection current = connection;
         if (current != null && !current.isFailed()) {
-            current.cancelIfStale(now, deliveryTimeoutNanos);
+            if (checkStale) {
+                current.cancelIfStale(now, deliveryTimeoutNanos);
+            }
             return current.isFailed() ? null : current;
         }
         if (now - reconnectAtNanos < 0) {

@@ -1,14 +1,18 @@
 package dev.minikafka.client.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.TopicPartition;
+import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.protocol.Header;
 
 /**
@@ -21,7 +25,10 @@ public final class RecordAccumulator {
 
     private final int batchSize;
     private final long lingerNanos;
-    private final ConcurrentHashMap<TopicPartition, PartitionAccumulator> partitions = new ConcurrentHashMap<>();
+    /** Each topic's accumulators by partition number: one map lookup and an array index per record. */
+    private final ConcurrentHashMap<String, PartitionAccumulator[]> byTopic = new ConcurrentHashMap<>();
+    /** Every accumulator, for the sender's sweeps; written rarely (a partition's first record). */
+    private final CopyOnWriteArrayList<PartitionAccumulator> partitions = new CopyOnWriteArrayList<>();
     private final Set<SealedBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequences = new AtomicLong();
     private final Consumer<SealedBatch> register = incomplete::add;
@@ -31,20 +38,42 @@ public final class RecordAccumulator {
     /** {@link #append} sealed a full batch: the sender has something to send now. */
     public static final int SEALED_BATCH = PartitionAccumulator.SEALED_BATCH;
 
+    /** No topic has more partitions than this (the broker's own limit is lower), so arrays stay small. */
+    static final int MAX_PARTITION = 100_000;
+
     public RecordAccumulator(int batchSize, long lingerNanos) {
         this.batchSize = batchSize;
         this.lingerNanos = lingerNanos;
     }
 
     /** Appends one record; see {@link PartitionAccumulator#append} for the returned events. */
-    public int append(TopicPartition partition, long timestamp, byte[] key, byte[] value, List<Header> headers,
-                          Object completion, int reservedBytes) {
-        PartitionAccumulator accumulator = partitions.get(partition);
+    public int append(String topic, int partition, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                      Object completion, int reservedBytes) {
+        PartitionAccumulator[] accumulators = byTopic.get(topic);
+        PartitionAccumulator accumulator = accumulators != null && partition < accumulators.length
+                ? accumulators[partition] : null;
         if (accumulator == null) {
-            accumulator = partitions.computeIfAbsent(partition,
-                    tp -> new PartitionAccumulator(tp, batchSize, sequences::incrementAndGet));
+            accumulator = create(topic, partition);
         }
         return accumulator.append(timestamp, key, value, headers, completion, reservedBytes, System.nanoTime(), register);
+    }
+
+    private synchronized PartitionAccumulator create(String topic, int partition) {
+        if (partition >= MAX_PARTITION) {
+            throw new MiniKafkaException(ErrorCode.PARTITION_OUT_OF_RANGE, "partition " + partition + " of topic '"
+                    + topic + "' is beyond any partition a MiniKafka topic can have (at most " + MAX_PARTITION + ")");
+        }
+        PartitionAccumulator[] current = byTopic.getOrDefault(topic, new PartitionAccumulator[0]);
+        if (partition < current.length && current[partition] != null) {
+            return current[partition];
+        }
+        PartitionAccumulator[] grown = Arrays.copyOf(current, Math.max(current.length, partition + 1));
+        PartitionAccumulator created = new PartitionAccumulator(new TopicPartition(topic, partition), batchSize,
+                sequences::incrementAndGet);
+        grown[partition] = created;
+        partitions.add(created);
+        byTopic.put(topic, grown); // published whole: readers see the old array or the new, never a half-filled one
+        return created;
     }
 
     /**
@@ -54,13 +83,15 @@ public final class RecordAccumulator {
      */
     long drain(long nowNanos, boolean force, RequestSink sink) {
         long[] nextWake = {nowNanos + 1_000_000_000L};
-        for (PartitionAccumulator accumulator : partitions.values()) {
-            if (!sink.canAccept()) {
-                return nowNanos;
+        boolean canAccept = sink.canAccept();
+        for (PartitionAccumulator accumulator : partitions) {
+            if (!canAccept) {
+                return Long.MAX_VALUE; // not a spin: the stream's on-ready handler wakes the sender
             }
             SealedBatch[] request = accumulator.drain(nowNanos, lingerNanos, force, nextWake, register);
             if (request != null) {
                 sink.send(accumulator, request);
+                canAccept = sink.canAccept();
             }
         }
         return nextWake[0];
@@ -72,10 +103,6 @@ public final class RecordAccumulator {
         void send(PartitionAccumulator partition, SealedBatch[] batches);
     }
 
-    PartitionAccumulator partition(TopicPartition partition) {
-        return partitions.get(partition);
-    }
-
     /** A batch was answered, failed for good, or expired. */
     void completed(SealedBatch batch) {
         incomplete.remove(batch);
@@ -83,7 +110,7 @@ public final class RecordAccumulator {
 
     /** Seals every open batch and returns futures that complete when everything sealed so far is done. */
     public List<CompletableFuture<Void>> sealAllAndSnapshot() {
-        for (PartitionAccumulator accumulator : partitions.values()) {
+        for (PartitionAccumulator accumulator : partitions) {
             accumulator.sealOpen(register);
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(incomplete.size());
@@ -95,20 +122,20 @@ public final class RecordAccumulator {
 
     /** Batches still waiting in a queue (not in flight) that were created before the given time. */
     void expire(long createdBeforeNanos, Consumer<SealedBatch> expired) {
-        for (PartitionAccumulator accumulator : partitions.values()) {
+        for (PartitionAccumulator accumulator : partitions) {
             accumulator.expire(createdBeforeNanos, expired);
         }
     }
 
     /** Takes every batch not yet sent, for a producer that gives up on them. */
     void drainAll(Consumer<SealedBatch> out) {
-        for (PartitionAccumulator accumulator : partitions.values()) {
+        for (PartitionAccumulator accumulator : partitions) {
             accumulator.drainAll(out);
         }
     }
 
     public boolean isEmpty() {
-        for (PartitionAccumulator accumulator : partitions.values()) {
+        for (PartitionAccumulator accumulator : partitions) {
             if (!accumulator.isEmpty()) {
                 return false;
             }
