@@ -16,15 +16,14 @@ final class Pacer {
         void waitUntil(long deadlineNanos, LongSupplier clock);
     }
 
-    /** Parks while the deadline is more than ~50 µs away, then spins: parkNanos alone overshoots by tens of µs. */
-    static final Waiter PARK_THEN_SPIN = (deadline, clock) -> {
+    /**
+     * Parks until the deadline. Parking overshoots by tens of microseconds, but the schedule is absolute, so
+     * the rate does not drift; spinning instead would burn a core the broker needs on a small machine.
+     */
+    static final Waiter PARK = (deadline, clock) -> {
         long remaining;
         while ((remaining = deadline - clock.getAsLong()) > 0) {
-            if (remaining > 50_000) {
-                LockSupport.parkNanos(remaining - 50_000);
-            } else {
-                Thread.onSpinWait();
-            }
+            LockSupport.parkNanos(remaining);
         }
     };
 
@@ -43,7 +42,7 @@ final class Pacer {
 
     /** A pacer for {@code ratePerSecond} permits a second; 0 or less means unlimited. */
     static Pacer of(double ratePerSecond) {
-        return new Pacer(ratePerSecond, System::nanoTime, PARK_THEN_SPIN);
+        return new Pacer(ratePerSecond, System::nanoTime, PARK);
     }
 
     static Pacer of(double ratePerSecond, LongSupplier clock, Waiter waiter) {
