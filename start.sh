@@ -12,7 +12,10 @@ if [ -z "$broker_jar" ] || [ -n "$(find minikafka-broker/src minikafka-client/sr
   broker_jar=$(ls minikafka-broker/target/minikafka-broker-*-exec.jar | head -n 1)
 fi
 
+. scripts/broker-launch.sh
+prepare_broker "$broker_jar"
+
 mkdir -p logs
 echo "Starting the broker: gRPC on 127.0.0.1:${MINIKAFKA_GRPC_PORT:-9092}, HTTP on http://127.0.0.1:${MINIKAFKA_HTTP_PORT:-8080}"
 echo "Logs: logs/broker.log; data: ${MINIKAFKA_DATA_DIR:-data/broker}"
-"$JAVA_HOME/bin/java" -Xmx256m -XX:+UseG1GC -jar "$broker_jar" "$@" 2>&1 | tee logs/broker.log
+"${BROKER_CMD[@]}" "$@" 2>&1 | tee logs/broker.log
