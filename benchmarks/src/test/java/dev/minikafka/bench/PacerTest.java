@@ -1,0 +1,47 @@
+package dev.minikafka.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class PacerTest {
+
+    /** A clock that jumps to whatever deadline the pacer waits for, so the test takes no time. */
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final Pacer.Waiter jump = (deadline, clock) -> now.accumulateAndGet(deadline, Math::max);
+
+    @Test
+    void issuesPermitsOnAnAbsoluteSchedule() {
+        Pacer pacer = Pacer.of(1_000, now::get, jump); // one per millisecond
+        pacer.restart();
+        assertThat(pacer.acquire()).isEqualTo(1_000);
+        assertThat(pacer.acquire()).isEqualTo(1_001_000);
+        assertThat(pacer.acquire()).isEqualTo(2_001_000);
+    }
+
+    @Test
+    void aSenderThatFellBehindIsNotForgiven() {
+        Pacer pacer = Pacer.of(1_000, now::get, jump);
+        pacer.restart();
+        pacer.acquire();
+        now.addAndGet(10_000_000); // a 10 ms stall
+        // The next permits are all already due: the run catches up to the target rate instead of drifting below it.
+        for (int i = 1; i <= 10; i++) {
+            assertThat(pacer.acquire()).isEqualTo(1_000 + i * 1_000_000L);
+        }
+        assertThat(now.get()).isEqualTo(10_001_000);
+    }
+
+    @Test
+    void zeroMeansUnlimited() {
+        Pacer pacer = Pacer.of(0, now::get, (deadline, clock) -> {
+            throw new AssertionError("an unlimited pacer never waits");
+        });
+        assertThat(pacer.unlimited()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(pacer.acquire()).isEqualTo(1_000);
+        }
+    }
+}
