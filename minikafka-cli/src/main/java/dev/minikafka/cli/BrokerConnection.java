@@ -1,12 +1,6 @@
 package dev.minikafka.cli;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import dev.minikafka.client.Acks;
@@ -23,10 +17,7 @@ import dev.minikafka.proto.v1.ErrorCode;
 /**
  * The clients one command uses, with timeouts short enough for a person waiting at a prompt: the client
  * library's defaults (30 s, 60 s, 120 s) suit services that ride out a broker restart, not a command line.
- *
- * <p>Admin calls run on a helper thread and are abandoned after {@link #REQUEST_TIMEOUT}, because
- * {@link MiniKafkaAdmin}'s public constructor fixes its deadline at 30 s. A refused connection fails at
- * once anyway; the bound matters for an address that silently drops packets.
+ * A refused connection fails at once anyway; the bound matters for an address that silently drops packets.
  *
  * <p>Not thread-safe: one command, one thread.
  */
@@ -35,40 +26,18 @@ final class BrokerConnection implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final String bootstrap;
-    private final ExecutorService calls = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "minikafka-cli-admin");
-        thread.setDaemon(true);
-        return thread;
-    });
     private MiniKafkaAdmin admin;
-    private boolean abandoned;
 
     BrokerConnection(String bootstrap) {
         this.bootstrap = bootstrap;
     }
 
-    /** Runs {@code call} against the admin client, waiting at most {@link #REQUEST_TIMEOUT}. */
+    /** Runs {@code call} against the admin client; each call gives up after {@link #REQUEST_TIMEOUT}. */
     <T> T admin(Function<MiniKafkaAdmin, T> call) {
         if (admin == null) {
-            admin = new MiniKafkaAdmin(bootstrap);
+            admin = new MiniKafkaAdmin(bootstrap, REQUEST_TIMEOUT);
         }
-        MiniKafkaAdmin client = admin;
-        CompletableFuture<T> answer = CompletableFuture.supplyAsync(() -> call.apply(client), calls);
-        try {
-            return answer.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            abandoned = true;
-            throw new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
-                    "no answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return call.apply(admin);
     }
 
     /** The topic a command reads or writes; a missing one fails with a hint on how to create it. */
@@ -102,9 +71,7 @@ final class BrokerConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        calls.shutdownNow();
-        // After a timed-out call the channel may hang on close; the process is about to end anyway.
-        if (admin != null && !abandoned) {
+        if (admin != null) {
             admin.close();
         }
     }

@@ -40,7 +40,15 @@ public final class MiniKafkaAdmin implements AutoCloseable {
 
     /** An admin client with its own connection to {@code bootstrap} ({@code host:port}) and a 30 s timeout. */
     public MiniKafkaAdmin(String bootstrap) {
-        this(Channels.open(bootstrap), true, 30_000);
+        this(bootstrap, java.time.Duration.ofSeconds(30));
+    }
+
+    /** An admin client whose every call gives up after {@code requestTimeout} (a command line wants seconds). */
+    public MiniKafkaAdmin(String bootstrap, java.time.Duration requestTimeout) {
+        this(Channels.open(bootstrap), true, requestTimeout.toMillis());
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive");
+        }
     }
 
     /** Shares another client's connection; closing this admin leaves the channel open. */
