@@ -16,7 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param topicDefaults          per-topic settings used when a topic is created without them
  * @param pendingAppendBytes     bound on bytes queued for one partition's writer; past it, producers wait
  * @param writerThreads          threads shared by all partition writers
- * @param flushInterval          fsync every partition on this interval as well (0 = only DURABLE acks fsync)
+ * @param flushInterval          fsync every partition on this interval as well (0 = only DURABLE acks and the
+ *                               2-second recovery-point checkpoint fsync)
  * @param retentionCheckInterval how often retention and time-based segment rolls are checked
  * @param maxFetchWait           cap on a fetch long-poll's max_wait_ms
  */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +29,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every partition log under the data directory ({@code <data>/<topic>-<partition>/}), the thread pools that
- * write and fsync them, and the background tasks: retention, the optional interval flush.
+ * write and fsync them, and the background tasks: retention, the recovery-point checkpoint, the optional
+ * interval flush.
+ *
+ * <p>Recovery points: every {@value #RECOVERY_POINT_INTERVAL_MS} ms (by default) a task fsyncs each log that
+ * was written to since, which moves its {@link RecoveryPoint} to the log end as of that flush, and writes
+ * the points to {@link RecoveryPointCheckpoint} when one changed. After a crash, recovery checks only what
+ * lies past them: about one interval of writes instead of two whole segments per partition. The same
+ * flush bounds what a power loss can take from {@code LEADER}-acked records to about one interval.
  *
  * <p>Clean shutdown: {@link #close} stops new appends, lets the writers drain, fsyncs and closes every log,
- * then writes {@value #CLEAN_SHUTDOWN_MARKER}. {@link #open} removes the marker at once, so a crash at any
- * later point makes the next start scan the tails.
+ * writes the recovery points, then {@value #CLEAN_SHUTDOWN_MARKER}. {@link #open} removes the marker at once,
+ * so a crash at any later point makes the next start check the tails past the recovery points.
  */
 public final class LogManager implements AutoCloseable {
 
     static final String CLEAN_SHUTDOWN_MARKER = ".clean-shutdown";
+    /** How often the logs are fsynced and their recovery points checkpointed. */
+    static final long RECOVERY_POINT_INTERVAL_MS = 2_000;
     /** How long the files of a segment removed by retention stay for readers that still hold it. */
     static final long FILE_DELETE_DELAY_MS = 30_000;
     private static final Pattern PARTITION_DIR = Pattern.compile("(.+)-(\\d+)");
@@ -52,16 +62,30 @@ public final class LogManager implements AutoCloseable {
     /** Segments removed by retention whose files are not deleted yet. */
     private final java.util.Set<Segment> pendingDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, PartitionWriter> writers = new ConcurrentHashMap<>();
+    private final RecoveryPointCheckpoint checkpoint;
+    /**
+     * The points read at open, for partitions not opened yet: carried into every checkpoint written, so a
+     * partition opened late (or never) after a restart keeps its point.
+     */
+    private final Map<String, RecoveryPoint> checkpointed;
+    /** Serializes checkpoint writes (the task and close); not the manager's monitor, which close holds. */
+    private final Object checkpointLock = new Object();
+    /** What the checkpoint file holds now; written only when this would change. Under checkpointLock. */
+    private Map<String, RecoveryPoint> lastWritten;
     private volatile boolean closed;
 
-    private LogManager(Path dataDir, boolean cleanShutdown, int writerThreads, long pendingAppendBytes, LongSupplier clock) {
+    private LogManager(Path dataDir, boolean cleanShutdown, Map<String, RecoveryPoint> checkpointed, int writerThreads,
+            long pendingAppendBytes, LongSupplier clock) {
         this.dataDir = dataDir;
         this.cleanShutdown = cleanShutdown;
+        this.checkpoint = new RecoveryPointCheckpoint(dataDir);
+        this.checkpointed = new ConcurrentHashMap<>(checkpointed);
+        this.lastWritten = Map.copyOf(checkpointed);
         this.pendingAppendBytes = pendingAppendBytes;
         this.clock = clock;
         this.writerPool = Executors.newFixedThreadPool(writerThreads, threads("log-writer"));
         this.flushPool = Executors.newFixedThreadPool(writerThreads, threads("log-flusher"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-retention"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-scheduler"));
     }
 
     /**
@@ -72,16 +96,33 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(Path dataDir, int writerThreads, long pendingAppendBytes, long flushIntervalMs,
             long retentionCheckIntervalMs, LongSupplier clock) throws IOException {
+        return open(dataDir, writerThreads, pendingAppendBytes, flushIntervalMs, retentionCheckIntervalMs,
+                RECOVERY_POINT_INTERVAL_MS, clock);
+    }
+
+    /** As above, with the interval of the recovery-point flush and checkpoint. */
+    static LogManager open(Path dataDir, int writerThreads, long pendingAppendBytes, long flushIntervalMs,
+            long retentionCheckIntervalMs, long recoveryPointIntervalMs, LongSupplier clock) throws IOException {
         Files.createDirectories(dataDir);
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         boolean clean = Files.deleteIfExists(marker);
         if (clean) {
             PartitionLog.fsyncDirectory(dataDir);
         }
-        LogManager manager = new LogManager(dataDir, clean, writerThreads, pendingAppendBytes, clock);
+        Map<String, RecoveryPoint> points;
+        try {
+            points = new RecoveryPointCheckpoint(dataDir).read();
+        } catch (IOException e) {
+            log.warn("Ignoring the unreadable recovery-point checkpoint in {} ({}); a crash recovery rescans the last {} "
+                    + "segments of every partition", dataDir, e.getMessage(), LogRecovery.SEGMENTS_TO_SCAN);
+            points = Map.of();
+        }
+        LogManager manager = new LogManager(dataDir, clean, points, writerThreads, pendingAppendBytes, clock);
         log.info("Opening logs in {} after {} shutdown", dataDir.toAbsolutePath(), clean ? "a clean" : "an unclean (or first)");
         manager.scheduler.scheduleWithFixedDelay(manager::applyRetention, retentionCheckIntervalMs,
                 retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        manager.scheduler.scheduleWithFixedDelay(manager::checkpointRecoveryPoints, recoveryPointIntervalMs,
+                recoveryPointIntervalMs, TimeUnit.MILLISECONDS);
         if (flushIntervalMs > 0) {
             manager.scheduler.scheduleWithFixedDelay(manager::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
         }
@@ -107,7 +148,7 @@ public final class LogManager implements AutoCloseable {
             writer = writers.get(name);
             if (writer == null) {
                 PartitionLog partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
-                        clock.getAsLong());
+                        checkpointed.get(name), clock.getAsLong());
                 writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes);
                 writers.put(name, writer);
             }
@@ -143,6 +184,10 @@ public final class LogManager implements AutoCloseable {
                 writer.log().close();
             }
         }
+        checkpointed.keySet().removeIf(name -> {
+            Matcher matcher = PARTITION_DIR.matcher(name);
+            return matcher.matches() && matcher.group(1).equals(topic);
+        });
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, prefix + "*")) {
             for (Path dir : dirs) {
                 Matcher matcher = PARTITION_DIR.matcher(dir.getFileName().toString());
@@ -206,7 +251,40 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Clean shutdown: no new appends, drain, fsync, close, then the marker. */
+    /**
+     * fsyncs every log (which moves its recovery point to where the flush began) and writes the points when
+     * one changed. On the scheduler; a log whose flush fails keeps its old point.
+     */
+    void checkpointRecoveryPoints() {
+        for (PartitionWriter writer : writers.values()) {
+            try {
+                writer.log().flush();
+            } catch (IOException | RuntimeException e) {
+                log.error("Recovery-point flush failed for {}", writer.log().name(), e);
+            }
+        }
+        try {
+            writeCheckpoint();
+        } catch (IOException | RuntimeException e) { // a throw would cancel the schedule
+            log.error("Could not write the recovery-point checkpoint in {}", dataDir, e);
+        }
+    }
+
+    /** Writes the points the logs hold now (after their last completed flush), unless the file has them. */
+    private void writeCheckpoint() throws IOException {
+        synchronized (checkpointLock) {
+            Map<String, RecoveryPoint> points = new HashMap<>(checkpointed);
+            for (PartitionWriter writer : writers.values()) {
+                points.put(writer.log().name(), writer.log().recoveryPoint());
+            }
+            if (!points.equals(lastWritten)) {
+                checkpoint.write(points);
+                lastWritten = points;
+            }
+        }
+    }
+
+    /** Clean shutdown: no new appends, drain, fsync, close, then the recovery points and the marker. */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -228,6 +306,7 @@ public final class LogManager implements AutoCloseable {
         awaitQuietly(writerPool);
         awaitQuietly(flushPool);
         scheduler.shutdownNow();
+        awaitQuietly(scheduler); // a checkpoint in progress finishes before the final one below
         List.copyOf(pendingDeletes).forEach(this::deleteNow);
         boolean allClosed = true;
         for (PartitionWriter writer : writers.values()) {
@@ -239,6 +318,7 @@ public final class LogManager implements AutoCloseable {
             }
         }
         if (allClosed) {
+            writeCheckpoint(); // close flushed every log: the points are the log ends
             Files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
             PartitionLog.fsyncDirectory(dataDir);
             log.info("Closed {} partition logs cleanly", writers.size());

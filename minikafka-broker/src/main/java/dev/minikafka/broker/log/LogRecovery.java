@@ -19,10 +19,16 @@ import org.slf4j.LoggerFactory;
  *       and indexes without a log file.</li>
  *   <li>After a clean shutdown (the broker's marker file was present) every segment is trusted; only an
  *       index that fails its sanity check is rebuilt.</li>
- *   <li>After a crash the last {@value #SEGMENTS_TO_SCAN} segments are rescanned batch by batch (CRC, framing,
- *       offset continuity) and cut at the first bad batch, their indexes rebuilt; any segment after a cut is
- *       deleted, since offsets must stay dense. Two, not one: a crash just after a roll leaves the previous
- *       segment's tail not yet fsynced. Older segments were fsynced when the next-but-one rolled.</li>
+ *   <li>After a crash with a valid {@link RecoveryPoint} (from {@link RecoveryPointCheckpoint}) the segments
+ *       before the point's segment are trusted as after a clean shutdown, and so are the bytes of its segment
+ *       below the point: they were fsynced before the checkpoint named them. The rest of that segment and
+ *       every later one are rescanned batch by batch (CRC, framing, offset continuity) and cut at the first
+ *       bad batch, their indexes rebuilt; any segment after a cut is deleted, since offsets must stay dense.
+ *       Usually that is the few seconds written since the last checkpoint.</li>
+ *   <li>After a crash without one (no checkpoint, an unreadable one, or a point that does not fit the files:
+ *       its segment is gone, it lies past the end of the segment's file, or the batches do not end there)
+ *       the last {@value #SEGMENTS_TO_SCAN} segments are rescanned whole instead. Two, not one: a crash just
+ *       after a roll leaves the previous segment's tail not yet fsynced.</li>
  * </ul>
  */
 final class LogRecovery {
@@ -33,7 +39,17 @@ final class LogRecovery {
     private LogRecovery() {
     }
 
+    /** Opens without a recovery point: the whole tail is scanned after a crash. */
     static PartitionLog open(String name, Path dir, LogConfig config, boolean cleanShutdown, long nowMs) throws IOException {
+        return open(name, dir, config, cleanShutdown, null, nowMs);
+    }
+
+    /**
+     * @param recoveryPoint the partition's checkpointed recovery point, or null when there is none; ignored
+     *                      after a clean shutdown
+     */
+    static PartitionLog open(String name, Path dir, LogConfig config, boolean cleanShutdown, RecoveryPoint recoveryPoint,
+            long nowMs) throws IOException {
         Files.createDirectories(dir);
         TreeSet<Long> baseOffsets = new TreeSet<>();
         List<Path> orphans = new ArrayList<>();
@@ -62,38 +78,89 @@ final class LogRecovery {
         if (baseOffsets.isEmpty()) {
             Segment first = Segment.create(dir, 0, nowMs);
             PartitionLog.fsyncDirectory(dir);
-            return new PartitionLog(name, dir, List.of(first), config);
+            return new PartitionLog(name, dir, List.of(first), config, RecoveryPoint.start(0));
+        }
+        RecoveryPoint point = cleanShutdown ? null : usable(recoveryPoint, baseOffsets, dir, name);
+        // Where checking starts: the recovery point, else the first of the last two segments.
+        RecoveryPoint scanFrom;
+        if (cleanShutdown) {
+            scanFrom = null;
+        } else if (point != null) {
+            scanFrom = point;
+        } else {
+            long base = baseOffsets.descendingSet().stream().skip(SEGMENTS_TO_SCAN - 1).findFirst().orElse(baseOffsets.first());
+            scanFrom = RecoveryPoint.start(base);
         }
         List<Segment> segments = new ArrayList<>();
-        int index = 0;
-        int firstToScan = cleanShutdown ? Integer.MAX_VALUE : Math.max(0, baseOffsets.size() - SEGMENTS_TO_SCAN);
         for (long base : baseOffsets) {
-            Segment segment = Segment.open(dir, base, nowMs);
+            Segment segment = Segment.openUnscanned(dir, base, nowMs);
             String problem = segment.indexProblem();
-            if (index >= firstToScan || problem != null) {
-                if (problem != null) {
-                    log.warn("Rebuilding the index of {}: {}", segment, problem);
+            long cut;
+            if (problem != null) {
+                log.warn("Rebuilding the index of {}: {}", segment, problem);
+                cut = segment.recover(config.indexIntervalBytes());
+            } else if (scanFrom == null || base < scanFrom.segmentBase()) {
+                segment.trust();
+                cut = 0;
+            } else if (base == scanFrom.segmentBase() && scanFrom.position() > 0) {
+                cut = segment.recoverFrom(scanFrom.position(), scanFrom.offset(), config.indexIntervalBytes());
+                if (cut < 0) {
+                    log.warn("The recovery point {} of {} does not fit {}; rescanning the segment whole", scanFrom, name,
+                            segment);
+                    scanFrom = RecoveryPoint.start(base);
+                    cut = segment.recover(config.indexIntervalBytes());
                 }
-                long cut = segment.recover(config.indexIntervalBytes());
-                if (cut > 0) {
-                    log.warn("Truncated {} bytes of torn or corrupt data from {}; the log of {} now ends at offset {}",
-                            cut, segment, name, segment.nextOffset());
-                    segments.add(segment);
-                    deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
-                    break;
-                }
+            } else {
+                cut = segment.recover(config.indexIntervalBytes());
             }
             segments.add(segment);
-            index++;
+            if (cut > 0) {
+                log.warn("Truncated {} bytes of torn or corrupt data from {}; the log of {} now ends at offset {}",
+                        cut, segment, name, segment.nextOffset());
+                deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
+                break;
+            }
         }
-        return new PartitionLog(name, dir, segments, config);
+        return new PartitionLog(name, dir, segments, config, initialRecoveryPoint(scanFrom, segments.getLast()));
+    }
+
+    /**
+     * The recovery point of the opened log: what recovery trusted without checking. After a clean shutdown
+     * that is everything (close fsynced it all); after a crash, where checking began, or the log end when a
+     * cut (of an index-damaged segment) left the log shorter than that. Checked bytes are not known to be on
+     * disk (after {@code kill -9} they may sit in the page cache), so the next flush covers them first.
+     */
+    private static RecoveryPoint initialRecoveryPoint(RecoveryPoint scanFrom, Segment last) {
+        RecoveryPoint end = last.end();
+        return scanFrom == null || scanFrom.offset() > end.offset() ? end : scanFrom;
+    }
+
+    /** The checkpointed point when it fits the files on disk, else null (and a warning: we scan more). */
+    private static RecoveryPoint usable(RecoveryPoint point, TreeSet<Long> baseOffsets, Path dir, String name)
+            throws IOException {
+        if (point == null) {
+            log.info("No recovery point for {}; rescanning its last {} segments", name, SEGMENTS_TO_SCAN);
+            return null;
+        }
+        String problem = null;
+        if (!baseOffsets.contains(point.segmentBase())) {
+            problem = "its segment is not on disk";
+        } else if (point.position() > Files.size(Segment.file(dir, point.segmentBase(), Segment.LOG_SUFFIX))) {
+            problem = "it lies past the end of its segment's file";
+        }
+        if (problem != null) {
+            log.warn("Ignoring the recovery point {} of {}: {}; rescanning its last {} segments", point, name, problem,
+                    SEGMENTS_TO_SCAN);
+            return null;
+        }
+        return point;
     }
 
     /** Segments after a cut hold offsets that no longer follow on; they go. */
     private static void deleteFollowing(Path dir, Iterable<Long> bases, long nowMs, String name) throws IOException {
         for (long base : bases) {
             log.warn("Deleting segment {} of {}: it follows a truncated segment", base, name);
-            Segment.open(dir, base, nowMs).deleteFiles();
+            Segment.openUnscanned(dir, base, nowMs).deleteFiles();
         }
     }
 }

@@ -21,6 +21,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>Thread-safety: appends, rolls and truncation come from the partition's single writer; retention from
  * the retention thread, and only ever removes closed segments at the head; reads from any thread, without
  * locks. A reader holding a segment that retention removes can finish: the files are deleted later.
+ *
+ * <p>Crash story: {@link #flush} advances the {@link #recoveryPoint}, the point below which the log is known
+ * to be on disk; {@link LogManager} checkpoints it, and after a crash {@link LogRecovery} checks only what
+ * lies past it.
  */
 public final class PartitionLog {
 
@@ -32,8 +36,10 @@ public final class PartitionLog {
     private final Object flushLock = new Object();
     private volatile Segment active;
     private volatile LogConfig config;
+    /** Everything below it was covered by a completed fsync (or trusted by recovery); only moves forward. */
+    private volatile RecoveryPoint recoveryPoint;
 
-    PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config) {
+    PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config, RecoveryPoint recoveryPoint) {
         if (opened.isEmpty()) {
             throw new IllegalArgumentException("a log has at least one segment");
         }
@@ -44,6 +50,7 @@ public final class PartitionLog {
             segments.put(segment.baseOffset(), segment);
         }
         this.active = segments.lastEntry().getValue();
+        this.recoveryPoint = recoveryPoint;
     }
 
     /** {@code topic-partition}, as the directory is named. */
@@ -120,6 +127,11 @@ public final class PartitionLog {
         return logEndOffset();
     }
 
+    /** The segments in offset order (a snapshot). */
+    List<Segment> segments() {
+        return List.copyOf(segments.values());
+    }
+
     // ---- writer side ----
 
     Segment active() {
@@ -145,14 +157,38 @@ public final class PartitionLog {
         unflushed.add(segment);
     }
 
-    /** fsyncs every segment written since its last flush. Any thread. */
+    /** The point below which this log is known to be on disk (see {@link RecoveryPoint}). */
+    RecoveryPoint recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /**
+     * fsyncs every segment written since its last flush, and moves the {@link #recoveryPoint} to the end of
+     * the log as it was when the flush began. Any thread.
+     */
     public void flush() throws IOException {
         // One flush at a time: a second flusher (group commit beside the interval flush) must not find the
         // set empty and return while the first is still inside force(), or a DURABLE ack would come early.
         synchronized (flushLock) {
+            // Taken before any force: it names only bytes written by now, which the forces below cover.
+            Segment head = active;
+            RecoveryPoint end = head.end();
             for (Segment segment : unflushed) {
                 unflushed.remove(segment); // before force: a write after this re-adds it
                 segment.flush();
+            }
+            // The writer marks a segment unflushed only after writing to it, so the set can miss bytes that
+            // `end` already covers; force whatever between the old point and `end` no flush has covered yet.
+            RecoveryPoint from = recoveryPoint;
+            long fromBase = Math.min(from.segmentBase(), head.baseOffset());
+            for (Segment segment : segments.subMap(fromBase, true, head.baseOffset(), true).values()) {
+                int needed = segment == head ? end.position() : segment.size();
+                if (segment.flushedSize() < needed) {
+                    segment.flush();
+                }
+            }
+            if (!end.equals(from)) {
+                recoveryPoint = end; // published only now that every force above has returned
             }
         }
     }

@@ -26,7 +26,9 @@ import dev.minikafka.protocol.RecordBatch;
  *
  * <p>Crash story: the bytes past the last fsync may be missing or torn after a power loss, and the indexes
  * may lag or lead the log; {@link #recover} rescans the file, truncates it at the first batch that is
- * incomplete or fails its CRC, and rebuilds both indexes.
+ * incomplete or fails its CRC, and rebuilds both indexes. {@link #recoverFrom} does the same for the bytes
+ * after a recovery point only: {@link #flush} reports the size it covered, and what lies below it (with the
+ * index entries pointing there, written before those bytes were published) was on disk before the crash.
  */
 final class Segment {
 
@@ -44,8 +46,13 @@ final class Segment {
     private final TimeIndex timeIndex;
     private final long createdMs;
 
-    private volatile int size;
-    private volatile long nextOffset;
+    /**
+     * The size in bytes (low 32 bits) and the next offset relative to the base (high 32 bits, unsigned), in
+     * one field so a flusher reads a pair that belongs together. The writer publishes it after the bytes.
+     */
+    private volatile long published;
+    /** Bytes a completed {@link #flush} covered; 0 until the first flush after opening. */
+    private volatile int flushedSize;
     private volatile long maxTimestamp = -1;
     private int bytesSinceIndexEntry;
     /** Set when the offset index failed its check on open; cleared by {@link #recover}. */
@@ -59,7 +66,6 @@ final class Segment {
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX), baseOffset);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset);
-        this.nextOffset = baseOffset;
     }
 
     /** A new, empty segment. */
@@ -72,14 +78,31 @@ final class Segment {
      * passed its sanity check): reads only the batch headers past the last index entries.
      */
     static Segment open(Path dir, long baseOffset, long nowMs) throws IOException {
-        Segment segment = new Segment(dir, baseOffset, nowMs);
-        segment.size = (int) Math.min(segment.channel.size(), LogConfig.MAX_SEGMENT_BYTES);
-        // A garbled index must not steer the header scan off the file; recovery rebuilds it instead.
-        segment.openProblem = segment.offsetIndex.sanityCheck(segment.size);
+        Segment segment = openUnscanned(dir, baseOffset, nowMs);
         if (segment.openProblem == null) {
-            segment.scanTailHeaders();
+            segment.trust();
         }
         return segment;
+    }
+
+    /**
+     * An existing segment with its indexes loaded and checked, but its end not yet known: follow with
+     * {@link #trust}, {@link #recover} or {@link #recoverFrom} before anything else.
+     */
+    static Segment openUnscanned(Path dir, long baseOffset, long nowMs) throws IOException {
+        Segment segment = new Segment(dir, baseOffset, nowMs);
+        // A garbled index must not steer the header scan off the file; recovery rebuilds it instead.
+        segment.openProblem = segment.offsetIndex.sanityCheck(segment.fileLimit());
+        return segment;
+    }
+
+    /** Takes the whole file as written (clean shutdown, or below the recovery point): reads batch headers only. */
+    void trust() throws IOException {
+        scanTailHeaders(fileLimit());
+    }
+
+    private int fileLimit() throws IOException {
+        return (int) Math.min(channel.size(), LogConfig.MAX_SEGMENT_BYTES);
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
@@ -92,12 +115,27 @@ final class Segment {
 
     /** Bytes of whole batches readers may see. */
     int size() {
-        return size;
+        return (int) published;
     }
 
     /** The offset the next record appended here will get. */
     long nextOffset() {
-        return nextOffset;
+        return baseOffset + (published >>> 32);
+    }
+
+    /** The end of this segment as one consistent (offset, position) pair; see {@link RecoveryPoint}. */
+    RecoveryPoint end() {
+        long end = published;
+        return new RecoveryPoint(baseOffset + (end >>> 32), baseOffset, (int) end);
+    }
+
+    /** Bytes known to be on disk: what the last completed {@link #flush} covered. */
+    int flushedSize() {
+        return flushedSize;
+    }
+
+    private void publish(int size, long nextOffset) {
+        published = (nextOffset - baseOffset) << 32 | (size & 0xFFFFFFFFL);
     }
 
     /** The largest record timestamp in this segment, -1 while empty. */
@@ -110,7 +148,7 @@ final class Segment {
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     /** Null when the offset index is plausible, else what is wrong; a segment with a problem must be recovered. */
@@ -151,7 +189,7 @@ final class Segment {
      * publishes them to readers. On failure the file is cut back so no partial batch stays behind.
      */
     void write(ByteBuffer[] buffers, int count, int bytes, long newNextOffset) throws IOException {
-        int start = size;
+        int start = size();
         try {
             channel.position(start);
             long remaining = bytes;
@@ -161,18 +199,24 @@ final class Segment {
             offsetIndex.writeNewEntries();
             timeIndex.writeNewEntries();
         } catch (IOException e) {
-            truncateTo(start, nextOffset);
+            truncateTo(start, nextOffset());
             throw e;
         }
-        size = start + bytes;
-        nextOffset = newNextOffset;
+        publish(start + bytes, newNextOffset);
     }
 
-    /** fsyncs the log and its indexes. Safe from a flusher thread while the writer appends. */
+    /**
+     * fsyncs the log and its indexes, then records what that covered in {@link #flushedSize}. Safe from a
+     * flusher thread while the writer appends; callers serialize flushes (the partition's flush lock).
+     */
     void flush() throws IOException {
+        // Read before force: bytes published by now were written by now, so force covers them; bytes
+        // published later may or may not be on disk and must not be counted.
+        int covered = size();
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
+        flushedSize = Math.max(flushedSize, covered);
     }
 
     // ---- reading (any thread) ----
@@ -182,7 +226,7 @@ final class Segment {
      * least one; empty when no batch here reaches {@code offset}.
      */
     ByteBuffer read(long offset, int maxBytes) throws IOException {
-        int end = size;
+        int end = size();
         int position = findBatch(offset, offsetIndex.lookup(offset), end);
         if (position < 0) {
             return ByteBuffer.allocate(0);
@@ -201,7 +245,7 @@ final class Segment {
         if (maxTimestamp < timestamp) {
             return -1;
         }
-        int end = size;
+        int end = size();
         long from = timeIndex.lookup(timestamp);
         int position = offsetIndex.lookup(from);
         ByteBuffer header = ByteBuffer.allocate(SCAN_HEADER);
@@ -276,14 +320,17 @@ final class Segment {
 
     // ---- opening and recovery (before the log is published) ----
 
-    /** Finds next offset and max timestamp by scanning batch headers after the last index entries. */
-    private void scanTailHeaders() throws IOException {
+    /**
+     * Finds next offset and max timestamp of the bytes below {@code limit} by scanning batch headers after
+     * the last index entries, and publishes the end it reached.
+     */
+    private void scanTailHeaders(int limit) throws IOException {
         long timeFrom = timeIndex.entries() == 0 ? baseOffset : timeIndex.lookup(Long.MAX_VALUE);
         int position = offsetIndex.lookup(timeFrom);
         long max = -1;
         long next = baseOffset;
         int lastIndexed = offsetIndex.lookup(Long.MAX_VALUE);
-        int end = size;
+        int end = limit;
         ByteBuffer header = ByteBuffer.allocate(SCAN_HEADER);
         bytesSinceIndexEntry = 0;
         while (position + SCAN_HEADER <= end) {
@@ -299,8 +346,7 @@ final class Segment {
             }
             position += batchSize;
         }
-        size = position;
-        nextOffset = next;
+        publish(position, next);
         maxTimestamp = timeIndex.entries() == 0 ? max : Math.max(max, timeIndex.slots()[(timeIndex.entries() - 1) * 2]);
     }
 
@@ -311,15 +357,45 @@ final class Segment {
      * @return bytes cut off the end of the file
      */
     long recover(int indexIntervalBytes) throws IOException {
-        long fileSize = channel.size();
-        int end = (int) Math.min(fileSize, LogConfig.MAX_SEGMENT_BYTES);
         offsetIndex.truncateToEntries(0);
         timeIndex.truncateToEntries(0);
-        size = 0;
+        publish(0, baseOffset);
         maxTimestamp = -1;
         bytesSinceIndexEntry = 0;
-        long next = baseOffset;
-        int position = 0;
+        return checkFrom(0, baseOffset, indexIntervalBytes);
+    }
+
+    /**
+     * Recovery from a recovery point ({@code position}, {@code offset}) in this segment: the bytes below it
+     * and the index entries pointing there were fsynced before the crash and are taken as they are (headers
+     * only, as after a clean shutdown); from {@code position} on every batch is checked as in
+     * {@link #recover}.
+     *
+     * @return bytes cut off the end of the file, or -1 (nothing changed on disk but the index tails) when
+     *         the batches below {@code position} do not end exactly there at {@code offset}: the recovery
+     *         point does not describe this file, and the caller should {@link #recover} it whole
+     */
+    long recoverFrom(int position, long offset, int indexIntervalBytes) throws IOException {
+        if (position < 0 || position > fileLimit() || offset < baseOffset) {
+            return -1;
+        }
+        offsetIndex.truncateToPosition(position);
+        timeIndex.truncateToOffset(offset);
+        scanTailHeaders(position);
+        if (size() != position || nextOffset() != offset) {
+            return -1;
+        }
+        return checkFrom(position, offset, indexIntervalBytes);
+    }
+
+    /**
+     * Checks the batches from {@code from} (where {@code next} is the expected base offset) to the end of the
+     * file, indexing them, and truncates at the first that fails.
+     */
+    private long checkFrom(int from, long next, int indexIntervalBytes) throws IOException {
+        long fileSize = channel.size();
+        int end = (int) Math.min(fileSize, LogConfig.MAX_SEGMENT_BYTES);
+        int position = from;
         ByteBuffer header = ByteBuffer.allocate(BatchLayout.LOG_OVERHEAD);
         ByteBuffer batch = ByteBuffer.allocate(64 * 1024);
         while (end - position >= BatchLayout.HEADER_SIZE) {
@@ -347,8 +423,7 @@ final class Segment {
         }
         offsetIndex.writeNewEntries();
         timeIndex.writeNewEntries();
-        size = position;
-        nextOffset = next;
+        publish(position, next);
         openProblem = null;
         return fileSize - position;
     }
@@ -358,8 +433,8 @@ final class Segment {
         channel.truncate(position);
         offsetIndex.truncateToPosition(position);
         timeIndex.truncateToOffset(next);
-        size = position;
-        nextOffset = next;
+        publish(position, next);
+        flushedSize = Math.min(flushedSize, position);
     }
 
     // ---- life cycle ----

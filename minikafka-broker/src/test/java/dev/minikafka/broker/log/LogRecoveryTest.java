@@ -64,6 +64,16 @@ class LogRecoveryTest {
         assertThat(Files.deleteIfExists(dataDir.resolve(LogManager.CLEAN_SHUTDOWN_MARKER))).isTrue();
     }
 
+    /**
+     * A crash before any recovery point was checkpointed: the clean close above wrote one naming the whole
+     * log as fsynced, under which damage would be trusted (see {@link RecoveryPointTest}); without it,
+     * recovery rescans the last two segments, which the tests calling this exercise.
+     */
+    void crashBeforeAnyCheckpoint() throws Exception {
+        forgetCleanShutdown();
+        assertThat(Files.deleteIfExists(dataDir.resolve(RecoveryPointCheckpoint.FILE_NAME))).isTrue();
+    }
+
     PartitionWriter reopen(LogConfig config) throws Exception {
         manager = openManager(dataDir, clock::get);
         return manager.getOrCreate("events", 0, config);
@@ -189,7 +199,7 @@ class LogRecoveryTest {
         List<Integer> starts = batchStarts(log);
         int fourth = starts.get(3);
         flipByte(log, fourth + BatchLayout.RECORDS_OFFSET + 5);
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionWriter writer = reopen(CONFIG);
         PartitionLog recovered = writer.log();
@@ -207,7 +217,7 @@ class LogRecoveryTest {
         Path log = logFile(dir, 0);
         List<Integer> starts = batchStarts(log);
         flipByte(log, starts.get(6) + BatchLayout.MAX_TIMESTAMP_OFFSET + 7);
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionLog recovered = reopen(CONFIG).log();
 
@@ -222,7 +232,7 @@ class LogRecoveryTest {
         List<Integer> starts = batchStarts(log);
         // the base offset is outside the CRC: only offset continuity can notice
         flipByte(log, starts.get(5) + BatchLayout.BASE_OFFSET_OFFSET + 7);
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionLog recovered = reopen(CONFIG).log();
 
@@ -242,7 +252,7 @@ class LogRecoveryTest {
         List<Integer> starts = batchStarts(log);
         assertThat(starts.size()).isGreaterThanOrEqualTo(2);
         flipByte(log, starts.get(1) + BatchLayout.RECORDS_OFFSET + 2);
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionWriter writer = reopen(small);
         PartitionLog recovered = writer.log();
@@ -283,7 +293,7 @@ class LogRecoveryTest {
         try (FileChannel channel = FileChannel.open(index, StandardOpenOption.WRITE)) {
             channel.truncate(OffsetIndex.ENTRY_SIZE + 3);
         }
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionLog recovered = reopen(CONFIG).log();
 
@@ -305,7 +315,7 @@ class LogRecoveryTest {
         byte[] garbage = new byte[original.length + 5];
         new Random(3).nextBytes(garbage);
         Files.write(timeIndex, garbage);
-        forgetCleanShutdown();
+        crashBeforeAnyCheckpoint();
 
         PartitionLog recovered = reopen(CONFIG).log();
 
