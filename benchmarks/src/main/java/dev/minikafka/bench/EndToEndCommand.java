@@ -61,10 +61,6 @@ final class EndToEndCommand implements Callable<Integer> {
     @Option(names = "--linger-ms", defaultValue = "0", description = "Producer linger.ms (default: ${DEFAULT-VALUE}).")
     long lingerMs;
 
-    @Option(names = "--fetch-max-wait-ms", defaultValue = "100",
-            description = "Consumer fetch.max.wait.ms: how long the broker holds a fetch that found nothing (default: ${DEFAULT-VALUE}).")
-    int fetchMaxWaitMs;
-
     @Override
     public Integer call() throws InterruptedException {
         validate();
@@ -73,8 +69,7 @@ final class EndToEndCommand implements Callable<Integer> {
                 .map(p -> new TopicPartition(common.topic, p.partition())).toList();
         long runId = ThreadLocalRandom.current().nextLong();
         LatencyRecorder latencies = new LatencyRecorder();
-        ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap)
-                .fetchMaxWait(Duration.ofMillis(fetchMaxWaitMs)).build();
+        ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap).build();
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         EndToEndConsumer consumer = new EndToEndConsumer(consumerConfig, all, runId, measureFrom, latencies);
@@ -126,7 +121,6 @@ final class EndToEndCommand implements Callable<Integer> {
         p.put("recordSize", recordSize);
         p.put("acks", acks.name());
         p.put("lingerMs", lingerMs);
-        p.put("fetchMaxWaitMs", fetchMaxWaitMs);
         return p;
     }
 
@@ -139,7 +133,6 @@ final class EndToEndCommand implements Callable<Integer> {
         v.require(!warmup.isNegative() && warmup.compareTo(duration) < 0, "--warmup must be shorter than --duration");
         v.require(recordSize >= Stamp.SIZE, "--record-size must be at least " + Stamp.SIZE + " (the stamp)");
         v.require(lingerMs >= 0, "--linger-ms must not be negative");
-        v.require(fetchMaxWaitMs >= 0, "--fetch-max-wait-ms must not be negative");
         v.require(common.timeout.compareTo(duration) > 0, "--timeout must be longer than --duration");
     }
 }

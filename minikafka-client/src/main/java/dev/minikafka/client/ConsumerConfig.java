@@ -4,19 +4,18 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Consumer settings, named after Kafka's consumer where the idea is the same.
+ * Consumer settings, named after Kafka's consumer where the idea is the same. The consumer reads through
+ * one flow-controlled {@code Subscribe} stream per partition, so the broker pushes data as it is appended:
+ * there is no fetch long-poll to tune ({@code fetch.min.bytes}, {@code fetch.max.wait.ms}).
  *
  * @param bootstrap          the broker's gRPC address, {@code host:port}
  * @param autoOffsetReset    where to go when the position is outside the log ({@code auto.offset.reset}, EARLIEST)
  * @param fetchMaxBytes      bytes one fetch may return over all partitions ({@code fetch.max.bytes}, 8 MiB)
  * @param maxPartitionFetchBytes bytes one fetch may return per partition ({@code max.partition.fetch.bytes}, 1 MiB)
- * @param fetchMaxWaitMs     how long the broker holds a fetch that found nothing ({@code fetch.max.wait.ms}, 500)
- * @param fetchMinBytes      bytes the broker waits for before answering ({@code fetch.min.bytes}, 1)
  * @param requestTimeoutMs   how long a call to the broker may take ({@code request.timeout.ms}, 30 s)
  */
 public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int fetchMaxBytes,
-                             int maxPartitionFetchBytes, int fetchMaxWaitMs, int fetchMinBytes,
-                             long requestTimeoutMs) {
+                             int maxPartitionFetchBytes, long requestTimeoutMs) {
 
     public ConsumerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -24,9 +23,8 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         if (fetchMaxBytes <= 0 || maxPartitionFetchBytes <= 0) {
             throw new IllegalArgumentException("fetch.max.bytes and max.partition.fetch.bytes must be positive");
         }
-        if (fetchMaxWaitMs < 0 || fetchMinBytes < 0 || requestTimeoutMs <= fetchMaxWaitMs) {
-            throw new IllegalArgumentException(
-                    "fetch.max.wait.ms and fetch.min.bytes must not be negative, and request.timeout.ms must exceed fetch.max.wait.ms");
+        if (requestTimeoutMs <= 0) {
+            throw new IllegalArgumentException("request.timeout.ms must be positive");
         }
     }
 
@@ -40,8 +38,6 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         private OffsetReset autoOffsetReset = OffsetReset.EARLIEST;
         private int fetchMaxBytes = 8 * 1024 * 1024;
         private int maxPartitionFetchBytes = 1024 * 1024;
-        private int fetchMaxWaitMs = 500;
-        private int fetchMinBytes = 1;
         private long requestTimeoutMs = 30_000;
 
         private Builder(String bootstrap) {
@@ -63,16 +59,6 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
             return this;
         }
 
-        public Builder fetchMaxWait(Duration wait) {
-            this.fetchMaxWaitMs = Math.toIntExact(wait.toMillis());
-            return this;
-        }
-
-        public Builder fetchMinBytes(int bytes) {
-            this.fetchMinBytes = bytes;
-            return this;
-        }
-
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeoutMs = timeout.toMillis();
             return this;
@@ -80,7 +66,7 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
 
         public ConsumerConfig build() {
             return new ConsumerConfig(bootstrap, autoOffsetReset, fetchMaxBytes, maxPartitionFetchBytes,
-                    fetchMaxWaitMs, fetchMinBytes, requestTimeoutMs);
+                    requestTimeoutMs);
         }
     }
 }

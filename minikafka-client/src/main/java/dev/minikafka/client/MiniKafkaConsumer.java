@@ -14,20 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.minikafka.client.internal.Channels;
-import dev.minikafka.client.internal.PipelinedFetch;
+import dev.minikafka.client.internal.PartitionSubscription.Delivery;
+import dev.minikafka.client.internal.Statuses;
+import dev.minikafka.client.internal.SubscriptionFetcher;
 import dev.minikafka.proto.v1.ConsumerGrpc;
 import dev.minikafka.proto.v1.ErrorCode;
-import dev.minikafka.proto.v1.FetchResponse;
 import dev.minikafka.proto.v1.PartitionData;
 import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.RecordBatch;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 
 /**
  * Reads records from partitions it is assigned by hand ({@link #assign}), from positions it tracks itself.
- * Each {@link #poll} returns the records fetched since the last one; a fetch for the next positions is
- * already on its way while the application handles them. Consumer groups, with broker-side assignment and
- * committed offsets, build on this.
+ * Each assigned, unpaused partition is read through one {@code Consumer.Subscribe} stream from its position:
+ * the broker pushes batches as they are appended, a few messages ahead of the application (flow control
+ * keeps it bounded), and each {@link #poll} returns what arrived since the last one. A seek or pause
+ * cancels the partition's stream; the next poll opens a new one from the position. Consumer groups, with
+ * broker-side assignment and committed offsets, build on this.
  *
  * <p>Thread-safety: not thread-safe, like Kafka's consumer; use one per thread.
  *
@@ -44,22 +48,27 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MiniKafkaConsumer.class);
     /** Position of a partition whose start is decided by {@code auto.offset.reset} on the next poll. */
     private static final long UNKNOWN = -1;
+    /** Most messages one stream may have in flight; more would only hold memory, not add throughput. */
+    private static final int MAX_PREFETCH = 4;
+    /** How long a partition whose stream broke waits before it is reopened. */
+    private static final long RETRY_BACKOFF_NANOS = 100_000_000L;
 
     private final ConsumerConfig config;
     private final ManagedChannel channel;
     private final MiniKafkaAdmin admin;
-    private final PipelinedFetch fetch;
+    private final SubscriptionFetcher fetcher;
     private final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<TopicPartition, Long> logEndOffsets = new LinkedHashMap<>();
+    /** A stream's failure met after records were read in the same poll; the next poll handles it. */
+    private Delivery deferred;
     private boolean closed;
 
     public MiniKafkaConsumer(ConsumerConfig config) {
         this.config = config;
         this.channel = Channels.open(config.bootstrap());
         this.admin = new MiniKafkaAdmin(channel, config.requestTimeoutMs());
-        this.fetch = new PipelinedFetch(ConsumerGrpc.newStub(channel), config.fetchMaxBytes(),
-                config.maxPartitionFetchBytes(), config.fetchMinBytes(), config.requestTimeoutMs());
+        this.fetcher = new SubscriptionFetcher(ConsumerGrpc.newStub(channel), config.maxPartitionFetchBytes());
     }
 
     /**
@@ -76,7 +85,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         positions.putAll(kept);
         paused.retainAll(kept.keySet());
         logEndOffsets.keySet().retainAll(kept.keySet());
-        fetch.abandon();
+        fetcher.retainAll(kept.keySet()); // kept partitions stream on from their unchanged positions
     }
 
     public Set<TopicPartition> assignment() {
@@ -93,7 +102,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         return position;
     }
 
-    /** Records between the position and the log end, as of the last fetch; -1 before any fetch. */
+    /** Records between the position and the log end, as of the last data received; -1 before any. */
     public long lag(TopicPartition partition) {
         Long end = logEndOffsets.get(partition);
         long position = assigned(partition);
@@ -133,9 +142,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     public void pause(Collection<TopicPartition> partitions) {
         partitions.forEach(this::assigned);
         paused.addAll(partitions);
-        fetch.abandon();
+        partitions.forEach(fetcher::close);
     }
 
+    /** Reads these partitions again from their positions, from the next {@link #poll}. */
     public void resume(Collection<TopicPartition> partitions) {
         paused.removeAll(partitions);
     }
@@ -157,22 +167,32 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ConsumerRecord> records = new ArrayList<>();
         try {
-            while (records.isEmpty()) {
-                long leftMs = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-                if (!fetch.isInFlight() && !sendFetch((int) Math.min(leftMs, config.fetchMaxWaitMs()))) {
-                    sleepQuietly(leftMs);
-                    return records;
-                }
-                FetchResponse response = awaitFetch(leftMs);
-                if (response != null) {
-                    List<Fetched> fresh = accept(response);
-                    sendFetch(config.fetchMaxWaitMs()); // pipelined: the broker reads on while we decode
-                    for (Fetched fetched : fresh) {
-                        decode(fetched.data(), fetched.from(), records);
+            Delivery delivery = deferred != null && fetcher.isCurrent(deferred) ? deferred : null;
+            deferred = null;
+            while (true) {
+                long retryIn = subscribe();
+                if (delivery == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return records;
                     }
+                    delivery = fetcher.take(Math.min(left, retryIn));
                 }
-                if (System.nanoTime() - deadline >= 0) {
-                    break;
+                long bytes = 0;
+                while (delivery != null) {
+                    if (delivery.failure() != null) {
+                        if (!records.isEmpty()) {
+                            deferred = delivery; // return what was read first; the failure is the next poll's
+                            return records;
+                        }
+                        failed(delivery);
+                    } else {
+                        bytes += accept(delivery, records);
+                    }
+                    delivery = bytes < config.fetchMaxBytes() ? fetcher.poll() : null;
+                }
+                if (!records.isEmpty()) {
+                    return records;
                 }
             }
         } catch (InterruptedException e) {
@@ -181,83 +201,86 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         return records;
     }
 
-    private FetchResponse awaitFetch(long leftMs) throws InterruptedException {
-        try {
-            return fetch.await(leftMs);
-        } catch (MiniKafkaException e) {
-            if (!e.isRetriable()) {
-                throw e;
+    /**
+     * Opens a stream from the position for each assigned, unpaused partition that has none, first deciding
+     * unknown positions by {@code auto.offset.reset}. Returns the nanoseconds until a partition held back
+     * after a failure may be reopened (so poll wakes for it), or {@code Long.MAX_VALUE}.
+     */
+    private long subscribe() {
+        long now = System.nanoTime();
+        long retryIn = Long.MAX_VALUE;
+        for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            if (paused.contains(tp) || fetcher.isOpen(tp)) {
+                continue;
             }
-            log.debug("fetch failed, retrying: {}", e.getMessage());
-            Thread.sleep(Math.min(leftMs, 100));
-            return null;
+            long backOff = fetcher.backOffLeft(tp, now);
+            if (backOff > 0) {
+                retryIn = Math.min(retryIn, backOff);
+                continue;
+            }
+            if (entry.getValue() == UNKNOWN) {
+                resetPositions(List.of(tp), config.autoOffsetReset());
+            }
+            fetcher.open(tp, positions.get(tp), prefetch());
         }
+        return retryIn;
     }
 
-    /** Sends a fetch for every assigned, unpaused partition; false if there is none. */
-    private boolean sendFetch(int maxWaitMs) {
-        Map<TopicPartition, Long> wanted = new LinkedHashMap<>();
-        List<TopicPartition> unknown = new ArrayList<>();
-        positions.forEach((tp, offset) -> {
-            if (!paused.contains(tp)) {
-                if (offset == UNKNOWN) {
-                    unknown.add(tp);
-                } else {
-                    wanted.put(tp, offset);
-                }
-            }
-        });
-        if (!unknown.isEmpty()) {
-            resetPositions(unknown, config.autoOffsetReset());
-            unknown.forEach(tp -> wanted.put(tp, positions.get(tp)));
-        }
-        if (wanted.isEmpty()) {
-            return false;
-        }
-        fetch.send(wanted, maxWaitMs);
-        return true;
+    /**
+     * Messages each stream may have in flight: together about {@code fetch.max.bytes}, as one fetch was,
+     * but at least one per partition and at most {@link #MAX_PREFETCH}.
+     */
+    private int prefetch() {
+        long perPartition = (long) config.fetchMaxBytes() / Math.max(1, positions.size());
+        return (int) Math.max(1, Math.min(MAX_PREFETCH, perPartition / config.maxPartitionFetchBytes()));
     }
 
-    /** One partition's data in a fetch answer, and the offset it was fetched from. */
-    private record Fetched(PartitionData data, long from) {
+    /** Decodes one streamed message from the position and advances past it; returns its batch bytes. */
+    private int accept(Delivery delivery, List<ConsumerRecord> records) {
+        PartitionData data = delivery.data();
+        TopicPartition tp = delivery.partition();
+        long position = positions.get(tp);
+        logEndOffsets.put(tp, data.getLogEndOffset());
+        positions.put(tp, Math.max(position, data.getNextOffset()));
+        decode(data, position, records);
+        return data.getBatches().size();
     }
 
-    /** Applies an answer to the positions; returns the partitions whose data is current. */
-    private List<Fetched> accept(FetchResponse response) {
-        List<Fetched> current = new ArrayList<>(response.getPartitionsCount());
-        for (PartitionData data : response.getPartitionsList()) {
-            TopicPartition tp = new TopicPartition(data.getTopic(), data.getPartition());
-            Long position = positions.get(tp);
-            Long askedFrom = fetch.fetchedFrom(tp);
-            if (position == null || paused.contains(tp) || askedFrom == null || !askedFrom.equals(position)) {
-                continue; // unassigned, paused or sought since the fetch was sent
-            }
-            logEndOffsets.put(tp, data.getLogEndOffset());
-            switch (data.getErrorCode()) {
-                case NONE -> {
-                    positions.put(tp, Math.max(position, data.getNextOffset()));
-                    if (!data.getBatches().isEmpty()) {
-                        current.add(new Fetched(data, position));
-                    }
-                }
-                case OFFSET_OUT_OF_RANGE -> outOfRange(tp, position, data);
-                case STORAGE_ERROR, BROKER_UNAVAILABLE -> log.warn("fetch of {} failed, retrying: {}", tp, data.getErrorMessage());
-                default -> throw new MiniKafkaException(data.getErrorCode(), data.getErrorMessage());
-            }
+    /** A stream ended: reopen it later, move the position, or throw, as the failure says. */
+    private void failed(Delivery delivery) {
+        TopicPartition tp = delivery.partition();
+        fetcher.close(tp);
+        if (Status.fromThrowable(delivery.failure()).getCode() == Status.Code.OUT_OF_RANGE) {
+            outOfRange(tp, positions.get(tp));
+            return;
         }
-        return current;
+        MiniKafkaException e = Statuses.toException(delivery.failure());
+        if (!e.isRetriable()) {
+            throw e;
+        }
+        log.debug("subscription to {} failed, reopening: {}", tp, e.getMessage());
+        fetcher.backOff(tp, RETRY_BACKOFF_NANOS);
     }
 
-    private void outOfRange(TopicPartition tp, long position, PartitionData data) {
+    /**
+     * The broker answers OUT_OF_RANGE both for a partition the topic lacks and for a position outside the
+     * log; the offset look-up tells them apart (it throws for the former) and gives the log's bounds.
+     */
+    private void outOfRange(TopicPartition tp, long position) {
+        long start = admin.earliestOffset(tp);
+        long end = admin.latestOffset(tp);
+        if (position >= start && position <= end) {
+            fetcher.backOff(tp, RETRY_BACKOFF_NANOS); // the log moved meanwhile: read from the position again
+            return;
+        }
         switch (config.autoOffsetReset()) {
-            case EARLIEST -> positions.put(tp, data.getLogStartOffset());
-            case LATEST -> positions.put(tp, data.getLogEndOffset());
+            case EARLIEST -> positions.put(tp, start);
+            case LATEST -> positions.put(tp, end);
             case NONE -> throw new MiniKafkaException(ErrorCode.OFFSET_OUT_OF_RANGE, "position " + position + " of " + tp
-                    + " is outside the log [" + data.getLogStartOffset() + ", " + data.getLogEndOffset()
-                    + "] and auto.offset.reset is none");
+                    + " is outside the log [" + start + ", " + end + "] and auto.offset.reset is none");
         }
-        log.info("position {} of {} is outside the log [{}, {}]; reset to {}", position, tp,
-                data.getLogStartOffset(), data.getLogEndOffset(), positions.get(tp));
+        log.info("position {} of {} is outside the log [{}, {}]; reset to {}", position, tp, start, end, positions.get(tp));
     }
 
     /** Decodes one partition's batches; records below {@code from} (earlier in the first batch) are skipped. */
@@ -296,9 +319,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
 
     private void moveTo(TopicPartition partition, long offset) {
         positions.put(partition, offset);
-        if (fetch.fetchedFrom(partition) != null) {
-            fetch.abandon();
-        }
+        fetcher.close(partition); // what the old stream still delivers is never returned
     }
 
     private long assigned(TopicPartition partition) {
@@ -315,17 +336,12 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         }
     }
 
-    private static void sleepQuietly(long millis) throws InterruptedException {
-        if (millis > 0) {
-            Thread.sleep(millis);
-        }
-    }
-
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            fetch.abandon();
+            fetcher.closeAll();
+            deferred = null;
             Channels.close(channel);
         }
     }

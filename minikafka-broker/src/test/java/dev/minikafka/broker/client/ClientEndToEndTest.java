@@ -71,8 +71,7 @@ class ClientEndToEndTest {
     }
 
     private static MiniKafkaConsumer consumer(OffsetReset reset) {
-        return new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).autoOffsetReset(reset)
-                .fetchMaxWait(Duration.ofMillis(100)).build());
+        return new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).autoOffsetReset(reset).build());
     }
 
     private static byte[] utf8(String s) {

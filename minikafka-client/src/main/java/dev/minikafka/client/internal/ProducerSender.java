@@ -157,10 +157,14 @@ public final class ProducerSender implements Runnable {
         long now = System.nanoTime();
         List<SealedBatch> retry = new ArrayList<>(batches.size());
         for (SealedBatch batch : batches) {
-            if (error.isRetriable() && !closingWithoutWaiting() && now - batch.createdNanos < deliveryTimeoutNanos) {
+            if (!error.isRetriable() || closingWithoutWaiting()) {
+                giveUp(batch, error);
+            } else if (now - batch.createdNanos < deliveryTimeoutNanos) {
                 retry.add(batch);
             } else {
-                giveUp(batch, error);
+                giveUp(batch, new MiniKafkaException(error.code(), "record not acknowledged within delivery.timeout.ms ("
+                        + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms) for " + batch.partition
+                        + "; last error: " + error.getMessage(), error));
             }
         }
         if (!retry.isEmpty()) {
