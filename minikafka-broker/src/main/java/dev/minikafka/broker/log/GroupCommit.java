@@ -55,7 +55,7 @@ final class GroupCommit implements Runnable {
             }
             IOException failure = null;
             try {
-                log.flush();
+                log.flushData();
             } catch (IOException e) {
                 failure = e;
             }

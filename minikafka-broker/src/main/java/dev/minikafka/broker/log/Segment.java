@@ -210,6 +210,19 @@ final class Segment {
      * flusher thread while the writer appends; callers serialize flushes (the partition's flush lock).
      */
     void flush() throws IOException {
+        flushIndexesToo();
+    }
+
+    /**
+     * fsyncs the log bytes only, for a {@code DURABLE} ack: the indexes past the recovery point are rebuilt
+     * from the log after a crash, so they need not be on disk for the ack to be safe. Does not count towards
+     * {@link #flushedSize}, which promises indexes too.
+     */
+    void flushData() throws IOException {
+        channel.force(false);
+    }
+
+    private void flushIndexesToo() throws IOException {
         // Read before force: bytes published by now were written by now, so force covers them; bytes
         // published later may or may not be on disk and must not be counted.
         int covered = size();

@@ -60,6 +60,28 @@ class DurableAckTest {
     }
 
     @Test
+    void shouldLeaveTheIndexesAndTheRecoveryPointToTheCheckpointFlush() throws Exception {
+        PartitionLog log = LogRecovery.open("events-0", dir, LogConfig.defaults(), false, 0);
+        PartitionWriter writer = writerWithManualFlushes(log);
+        RecoveryPoint before = log.recoveryPoint();
+        Ack ack = new Ack();
+        writer.offer(batch(1, "a", "b", "c"), true, ack);
+
+        flushPool.runAll();
+
+        assertThat(ack.isDone()).isTrue();
+        // The ack paid for one fsync of the log; the indexes and the recovery point wait for the full flush.
+        assertThat(log.recoveryPoint()).isEqualTo(before);
+        assertThat(log.active().flushedSize()).isZero();
+
+        log.flush();
+
+        assertThat(log.recoveryPoint().offset()).isEqualTo(3);
+        assertThat(log.active().flushedSize()).isEqualTo(log.active().size());
+        log.close();
+    }
+
+    @Test
     void shouldShareOneFlushAmongDurableAppendsThatWaitTogether() throws Exception {
         PartitionLog log = LogRecovery.open("events-0", dir, LogConfig.defaults(), false, 0);
         PartitionWriter writer = writerWithManualFlushes(log);
