@@ -5,7 +5,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 
 import org.slf4j.Logger;
@@ -81,16 +83,11 @@ final class LogRecovery {
             return new PartitionLog(name, dir, List.of(first), config, RecoveryPoint.start(0));
         }
         RecoveryPoint point = cleanShutdown ? null : usable(recoveryPoint, baseOffsets, dir, name);
-        // Where checking starts: the recovery point, else the first of the last two segments.
-        RecoveryPoint scanFrom;
-        if (cleanShutdown) {
-            scanFrom = null;
-        } else if (point != null) {
-            scanFrom = point;
-        } else {
-            long base = baseOffsets.descendingSet().stream().skip(SEGMENTS_TO_SCAN - 1).findFirst().orElse(baseOffsets.first());
-            scanFrom = RecoveryPoint.start(base);
-        }
+        // Where checking starts: nowhere after a clean shutdown; else the recovery point, else the first of
+        // the last SEGMENTS_TO_SCAN segments.
+        RecoveryPoint scanFrom = cleanShutdown ? null
+                : point != null ? point
+                : RecoveryPoint.start(firstOfLast(baseOffsets, SEGMENTS_TO_SCAN));
         List<Segment> segments = new ArrayList<>();
         for (long base : baseOffsets) {
             Segment segment = Segment.openUnscanned(dir, base, nowMs);
@@ -154,6 +151,16 @@ final class LogRecovery {
             return null;
         }
         return point;
+    }
+
+    /** The base offset of the first of the last {@code count} segments (the first segment if there are fewer). */
+    private static long firstOfLast(NavigableSet<Long> baseOffsets, int count) {
+        long base = baseOffsets.last();
+        Iterator<Long> newestFirst = baseOffsets.descendingIterator();
+        for (int i = 0; i < count && newestFirst.hasNext(); i++) {
+            base = newestFirst.next();
+        }
+        return base;
     }
 
     /** Segments after a cut hold offsets that no longer follow on; they go. */

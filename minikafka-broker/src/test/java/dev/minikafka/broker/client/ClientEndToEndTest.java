@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,17 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.minikafka.broker.support.BrokerRunner;
+import dev.minikafka.broker.support.BrokerOverLoopback;
 import dev.minikafka.client.Acks;
 import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.ConsumerRecord;
-import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.MiniKafkaConsumer;
 import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.MiniKafkaProducer;
@@ -44,27 +38,7 @@ import dev.minikafka.protocol.Header;
 
 @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 /** The Java client against the real broker over loopback gRPC: producer, consumer and admin as a user calls them. */
-class ClientEndToEndTest {
-
-    @TempDir
-    static Path dataDir;
-
-    static ConfigurableApplicationContext broker;
-    static String bootstrap;
-    static MiniKafkaAdmin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerRunner.start(dataDir);
-        bootstrap = "127.0.0.1:" + BrokerRunner.grpcPort(broker);
-        admin = new MiniKafkaAdmin(bootstrap);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
+class ClientEndToEndTest extends BrokerOverLoopback {
 
     private static MiniKafkaProducer producer(Acks acks) {
         return new MiniKafkaProducer(ProducerConfig.builder(bootstrap).acks(acks).batchSize(16 * 1024).build());
@@ -76,15 +50,6 @@ class ClientEndToEndTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<ConsumerRecord> readAll(MiniKafkaConsumer consumer, int expected) {
-        List<ConsumerRecord> records = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            records.addAll(consumer.poll(Duration.ofMillis(500)));
-        }
-        return records;
     }
 
     @Test

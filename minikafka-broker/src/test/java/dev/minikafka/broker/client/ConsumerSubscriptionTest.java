@@ -1,28 +1,27 @@
 package dev.minikafka.broker.client;
 
+import java.nio.file.Path;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.minikafka.broker.support.BrokerOverLoopback;
 import dev.minikafka.broker.support.BrokerRunner;
+import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.Acks;
 import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.ConsumerRecord;
-import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.MiniKafkaConsumer;
 import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.MiniKafkaProducer;
@@ -35,27 +34,7 @@ import dev.minikafka.proto.v1.ErrorCode;
 
 @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 /** The consumer's Subscribe streams against the real broker: seeks, pauses, flow control and wake-up latency. */
-class ConsumerSubscriptionTest {
-
-    @TempDir
-    static Path dataDir;
-
-    static ConfigurableApplicationContext broker;
-    static String bootstrap;
-    static MiniKafkaAdmin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerRunner.start(dataDir);
-        bootstrap = "127.0.0.1:" + BrokerRunner.grpcPort(broker);
-        admin = new MiniKafkaAdmin(bootstrap);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
+class ConsumerSubscriptionTest extends BrokerOverLoopback {
 
     private static MiniKafkaProducer producer(String bootstrap) {
         return new MiniKafkaProducer(ProducerConfig.builder(bootstrap).acks(Acks.LEADER).batchSize(64 * 1024).build());
@@ -80,15 +59,6 @@ class ConsumerSubscriptionTest {
             }
             producer.flush();
         }
-    }
-
-    private static List<ConsumerRecord> readAll(MiniKafkaConsumer consumer, int expected) {
-        List<ConsumerRecord> records = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            records.addAll(consumer.poll(Duration.ofMillis(500)));
-        }
-        return records;
     }
 
     private static void assertDenseFrom(List<ConsumerRecord> records, long first) {
