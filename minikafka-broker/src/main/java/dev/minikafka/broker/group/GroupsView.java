@@ -19,6 +19,25 @@ public interface GroupsView {
     long rebalanceCount();
 
     /**
+     * Queue depth of a partition as DESIGN.md defines it: records appended but not yet consumed by every
+     * group that reads it, i.e. log end offset minus the smallest committed offset (clamped to the log
+     * start). A partition no group has committed on counts everything it retains as waiting.
+     */
+    default long queueDepth(TopicPartition partition, long logStartOffset, long logEndOffset) {
+        long slowest = logEndOffset;
+        boolean anyGroup = false;
+        for (GroupSnapshot group : groups()) {
+            Long committed = group.committed().get(partition);
+            if (committed != null) {
+                anyGroup = true;
+                slowest = Math.min(slowest, committed);
+            }
+        }
+        long from = anyGroup ? Math.max(slowest, logStartOffset) : logStartOffset;
+        return Math.max(0, logEndOffset - from);
+    }
+
+    /**
      * One group at one moment.
      *
      * @param groupId   the group's name
