@@ -13,9 +13,22 @@ import java.util.Objects;
  * @param fetchMaxBytes      bytes one fetch may return over all partitions ({@code fetch.max.bytes}, 8 MiB)
  * @param maxPartitionFetchBytes bytes one fetch may return per partition ({@code max.partition.fetch.bytes}, 1 MiB)
  * @param requestTimeoutMs   how long a call to the broker may take ({@code request.timeout.ms}, 30 s)
+ * @param groupId            the consumer group whose committed offsets an {@code assign}ed consumer starts
+ *                           from and commits to ({@code group.id}, none); {@code subscribe} names its group itself
+ * @param enableAutoCommit   commit the positions of returned records on an interval and before partitions
+ *                           are revoked ({@code enable.auto.commit}, true)
+ * @param autoCommitIntervalMs how often auto-commit runs ({@code auto.commit.interval.ms}, 5 s)
+ * @param sessionTimeoutMs   a group member silent this long is removed ({@code session.timeout.ms}, 10 s)
+ * @param groupInstanceId    static membership: rejoining under this id within the session timeout keeps the
+ *                           partitions ({@code group.instance.id}, none)
+ * @param assignor           the broker-side assignor, {@code range} or {@code roundrobin}
+ *                           ({@code group.remote.assignor}, range)
+ * @param clientId           a name shown in the broker's group descriptions ({@code client.id})
  */
 public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int fetchMaxBytes,
-                             int maxPartitionFetchBytes, long requestTimeoutMs) {
+                             int maxPartitionFetchBytes, long requestTimeoutMs, String groupId,
+                             boolean enableAutoCommit, long autoCommitIntervalMs, int sessionTimeoutMs,
+                             String groupInstanceId, String assignor, String clientId) {
 
     public ConsumerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -26,6 +39,11 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         if (requestTimeoutMs <= 0) {
             throw new IllegalArgumentException("request.timeout.ms must be positive");
         }
+        if (autoCommitIntervalMs <= 0 || sessionTimeoutMs <= 0) {
+            throw new IllegalArgumentException("auto.commit.interval.ms and session.timeout.ms must be positive");
+        }
+        Objects.requireNonNull(assignor, "assignor");
+        Objects.requireNonNull(clientId, "clientId");
     }
 
     public static Builder builder(String bootstrap) {
@@ -39,6 +57,13 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         private int fetchMaxBytes = 8 * 1024 * 1024;
         private int maxPartitionFetchBytes = 1024 * 1024;
         private long requestTimeoutMs = 30_000;
+        private String groupId;
+        private boolean enableAutoCommit = true;
+        private long autoCommitIntervalMs = 5_000;
+        private int sessionTimeoutMs = 10_000;
+        private String groupInstanceId;
+        private String assignor = "range";
+        private String clientId = "minikafka-consumer";
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -64,9 +89,45 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
             return this;
         }
 
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder enableAutoCommit(boolean enable) {
+            this.enableAutoCommit = enable;
+            return this;
+        }
+
+        public Builder autoCommitInterval(Duration interval) {
+            this.autoCommitIntervalMs = interval.toMillis();
+            return this;
+        }
+
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeoutMs = Math.toIntExact(timeout.toMillis());
+            return this;
+        }
+
+        public Builder groupInstanceId(String instanceId) {
+            this.groupInstanceId = instanceId;
+            return this;
+        }
+
+        public Builder assignor(String assignor) {
+            this.assignor = assignor;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
         public ConsumerConfig build() {
             return new ConsumerConfig(bootstrap, autoOffsetReset, fetchMaxBytes, maxPartitionFetchBytes,
-                    requestTimeoutMs);
+                    requestTimeoutMs, groupId, enableAutoCommit, autoCommitIntervalMs, sessionTimeoutMs,
+                    groupInstanceId, assignor, clientId);
         }
     }
 }

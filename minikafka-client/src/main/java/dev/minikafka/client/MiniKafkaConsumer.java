@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.minikafka.client.internal.Channels;
+import dev.minikafka.client.internal.GroupMembership;
+import dev.minikafka.client.internal.OffsetCommits;
 import dev.minikafka.client.internal.PartitionSubscription.Delivery;
 import dev.minikafka.client.internal.Statuses;
 import dev.minikafka.client.internal.SubscriptionFetcher;
+import dev.minikafka.proto.v1.Assignment;
 import dev.minikafka.proto.v1.ConsumerGrpc;
 import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.GroupsGrpc;
 import dev.minikafka.proto.v1.PartitionData;
 import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.RecordBatch;
@@ -26,20 +31,28 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 
 /**
- * Reads records from partitions it is assigned by hand ({@link #assign}), from positions it tracks itself.
+ * Reads records from partitions the broker assigns it as a member of a consumer group ({@link #subscribe}),
+ * or that it is assigned by hand ({@link #assign}), from positions it tracks itself.
  * Each assigned, unpaused partition is read through one {@code Consumer.Subscribe} stream from its position:
  * the broker pushes batches as they are appended, a few messages ahead of the application (flow control
  * keeps it bounded), and each {@link #poll} returns what arrived since the last one. A seek or pause
- * cancels the partition's stream; the next poll opens a new one from the position. Consumer groups, with
- * broker-side assignment and committed offsets, build on this.
+ * cancels the partition's stream; the next poll opens a new one from the position.
+ *
+ * <p>In a group, the broker assigns partitions and moves them between members; {@code poll} applies each
+ * change on the calling thread: revoked partitions are reported to the {@link ConsumerRebalanceListener},
+ * committed (with auto-commit) and let go before the broker hands them on, and new partitions start at the
+ * group's committed offsets (else {@code auto.offset.reset}). Delivery is at-least-once: records returned
+ * after the last commit are read again by the next owner if this consumer stops without committing them
+ * (a crash, a lost session, or a poll loop that stalls past the session timeout).
  *
  * <p>Thread-safety: not thread-safe, like Kafka's consumer; use one per thread.
  *
  * <pre>{@code
  * try (var consumer = new MiniKafkaConsumer(ConsumerConfig.builder("127.0.0.1:9092").build())) {
- *     consumer.assign(List.of(new TopicPartition("payments", 0)));
- *     consumer.seekToBeginning(consumer.assignment());
- *     for (ConsumerRecord r : consumer.poll(Duration.ofSeconds(1))) { ... }
+ *     consumer.subscribe(List.of("payments"), "orders");
+ *     while (running) {
+ *         for (ConsumerRecord r : consumer.poll(Duration.ofSeconds(1))) { ... }
+ *     }   // positions of returned records are committed every auto.commit.interval.ms, and on close
  * }
  * }</pre>
  */
@@ -52,6 +65,9 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     private static final int MAX_PREFETCH = 4;
     /** How long a partition whose stream broke waits before it is reopened. */
     private static final long RETRY_BACKOFF_NANOS = 100_000_000L;
+    /** Wait before rejoining a group after the session broke; doubles up to the maximum while it keeps failing. */
+    private static final long REJOIN_BACKOFF_MIN_NANOS = 100_000_000L;
+    private static final long REJOIN_BACKOFF_MAX_NANOS = 2_000_000_000L;
 
     private final ConsumerConfig config;
     private final ManagedChannel channel;
@@ -62,6 +78,13 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     private final Map<TopicPartition, Long> logEndOffsets = new LinkedHashMap<>();
     /** A stream's failure met after records were read in the same poll; the next poll handles it. */
     private Delivery deferred;
+    private final OffsetCommits commits;
+    /** Membership of the group {@link #subscribe} joined; null for a consumer assigned by hand. */
+    private GroupMembership membership;
+    private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
+    private long nextAutoCommitNanos;
+    private long rejoinAtNanos;
+    private long rejoinBackOffNanos = REJOIN_BACKOFF_MIN_NANOS;
     private boolean closed;
 
     public MiniKafkaConsumer(ConsumerConfig config) {
@@ -69,6 +92,71 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         this.channel = Channels.open(config.bootstrap());
         this.admin = new MiniKafkaAdmin(channel, config.requestTimeoutMs());
         this.fetcher = new SubscriptionFetcher(ConsumerGrpc.newStub(channel), config.maxPartitionFetchBytes());
+        this.commits = new OffsetCommits(GroupsGrpc.newStub(channel), config.requestTimeoutMs());
+    }
+
+    /**
+     * Joins {@code group} to read {@code topics}: the broker assigns this consumer a share of their
+     * partitions and moves them as members come and go, telling {@code listener}. Partitions arrive
+     * through the following polls.
+     */
+    public void subscribe(Collection<String> topics, String group, ConsumerRebalanceListener listener) {
+        ensureOpen();
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("subscribe to at least one topic");
+        }
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("a group id is required to subscribe");
+        }
+        if (membership != null || !positions.isEmpty()) {
+            throw new IllegalStateException("this consumer already reads " + (membership != null
+                    ? "as a member of group '" + membership.groupId() + "'" : "partitions assigned by hand")
+                    + "; use a new consumer");
+        }
+        this.listener = listener == null ? ConsumerRebalanceListener.NONE : listener;
+        this.membership = new GroupMembership(GroupsGrpc.newStub(channel), new GroupMembership.Settings(group,
+                List.copyOf(new LinkedHashSet<>(topics)), config.groupInstanceId(), config.sessionTimeoutMs(),
+                config.assignor(), config.clientId()), fetcher::wakeup);
+        membership.join();
+        nextAutoCommitNanos = System.nanoTime() + config.autoCommitIntervalMs() * 1_000_000L;
+    }
+
+    public void subscribe(Collection<String> topics, String group) {
+        subscribe(topics, group, ConsumerRebalanceListener.NONE);
+    }
+
+    /**
+     * Commits the positions of every assigned partition (the records poll returned so far) and waits until
+     * the broker stored them durably.
+     *
+     * @throws MiniKafkaException when the broker refuses (this member no longer owns a partition:
+     *                            FAILED_PRECONDITION) or cannot store it (retriable)
+     */
+    public void commitSync() {
+        commitSync(currentPositions());
+    }
+
+    /** Commits these offsets (each the next offset to read) and waits until they are stored. */
+    public void commitSync(Map<TopicPartition, Long> offsets) {
+        ensureOpen();
+        commits.commitSync(groupForCommit(), memberId(), memberEpoch(), offsets);
+    }
+
+    /** Commits the positions of every assigned partition without waiting; failures are logged. */
+    public void commitAsync() {
+        commitAsync(currentPositions(), null);
+    }
+
+    /** Commits without waiting; {@code callback} (may be null) gets the outcome on a gRPC thread. */
+    public void commitAsync(Map<TopicPartition, Long> offsets, OffsetCommitCallback callback) {
+        ensureOpen();
+        commits.commitAsync(groupForCommit(), memberId(), memberEpoch(), offsets, callback);
+    }
+
+    /** The group's committed offsets for these partitions; partitions without one are left out. */
+    public Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
+        ensureOpen();
+        return commits.committed(groupForCommit(), partitions);
     }
 
     /**
@@ -77,6 +165,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
      */
     public void assign(Collection<TopicPartition> partitions) {
         ensureOpen();
+        if (membership != null) {
+            throw new IllegalStateException("this consumer reads as a member of group '" + membership.groupId()
+                    + "'; its partitions are assigned by the broker");
+        }
         Map<TopicPartition, Long> kept = new LinkedHashMap<>();
         for (TopicPartition partition : partitions) {
             kept.put(partition, positions.getOrDefault(partition, UNKNOWN));
@@ -169,8 +261,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         try {
             Delivery delivery = deferred != null && fetcher.isCurrent(deferred) ? deferred : null;
             deferred = null;
+            maybeAutoCommit();
             while (true) {
-                long retryIn = subscribe();
+                long retryIn = membership == null ? Long.MAX_VALUE : updateMembership();
+                retryIn = Math.min(retryIn, subscribe());
                 if (delivery == null) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
@@ -202,6 +296,139 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     }
 
     /**
+     * Applies what the group session brought since the last look: a new assignment (revoke, confirm,
+     * assign), or a lost session (drop everything, rejoin after a back-off). Returns the nanoseconds until
+     * a pending rejoin is due, or {@code Long.MAX_VALUE}.
+     */
+    private long updateMembership() {
+        Throwable failure = membership.takeFailure();
+        if (failure != null) {
+            MiniKafkaException e = Statuses.toException(failure);
+            if (!e.isRetriable() && Status.fromThrowable(failure).getCode() != Status.Code.FAILED_PRECONDITION) {
+                throw e; // a bad group id or topic, an instance id in use: rejoining would fail the same way
+            }
+            log.warn("Lost the session with group '{}' ({}); rejoining", membership.groupId(), e.getMessage());
+            dropAll(true);
+            rejoinAtNanos = System.nanoTime() + rejoinBackOffNanos;
+            rejoinBackOffNanos = Math.min(REJOIN_BACKOFF_MAX_NANOS, rejoinBackOffNanos * 2);
+        }
+        if (rejoinAtNanos != 0) {
+            long left = rejoinAtNanos - System.nanoTime();
+            if (left > 0) {
+                return left;
+            }
+            rejoinAtNanos = 0;
+            membership.join();
+        }
+        Assignment assignment = membership.takeAssignment();
+        if (assignment != null) {
+            rejoinBackOffNanos = REJOIN_BACKOFF_MIN_NANOS;
+            apply(assignment);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Moves to a new assignment: let revoked partitions go (committing them first), then take the new ones. */
+    private void apply(Assignment assignment) {
+        Set<TopicPartition> next = GroupMembership.partitions(assignment);
+        Set<TopicPartition> revoked = new LinkedHashSet<>(positions.keySet());
+        revoked.removeAll(next);
+        if (!revoked.isEmpty()) {
+            listener.onPartitionsRevoked(revoked);
+            if (config.enableAutoCommit()) {
+                commitBeforeRevoke(revoked);
+            }
+            revoked.forEach(this::forget);
+        }
+        Set<TopicPartition> added = new LinkedHashSet<>(next);
+        added.removeAll(positions.keySet());
+        membership.confirm(assignment.getMemberEpoch(), next);
+        fetcher.readAs(membership.member());
+        if (added.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> committed = commits.committed(membership.groupId(), added);
+        for (TopicPartition tp : added) {
+            positions.put(tp, committed.getOrDefault(tp, UNKNOWN));
+        }
+        log.info("Group '{}' assigned {} (epoch {})", membership.groupId(), added, assignment.getMemberEpoch());
+        listener.onPartitionsAssigned(added);
+    }
+
+    private void commitBeforeRevoke(Set<TopicPartition> revoked) {
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        revoked.forEach(tp -> {
+            long position = positions.get(tp);
+            if (position != UNKNOWN) {
+                offsets.put(tp, position);
+            }
+        });
+        try {
+            commitSync(offsets);
+        } catch (MiniKafkaException e) {
+            log.warn("Could not commit revoked partitions {} of group '{}': {}; their next owner may read some records again",
+                    revoked, membership.groupId(), e.getMessage());
+        }
+    }
+
+    /** The session was lost: every partition may already be another member's, so nothing is committed. */
+    private void dropAll(boolean lost) {
+        Set<TopicPartition> all = Set.copyOf(positions.keySet());
+        if (!all.isEmpty()) {
+            if (lost) {
+                listener.onPartitionsLost(all);
+            }
+            all.forEach(this::forget);
+        }
+        fetcher.readAs(null);
+    }
+
+    private void forget(TopicPartition tp) {
+        positions.remove(tp);
+        paused.remove(tp);
+        logEndOffsets.remove(tp);
+        fetcher.close(tp);
+        commits.forget(tp);
+    }
+
+    private void maybeAutoCommit() {
+        if (membership == null || !config.enableAutoCommit() || System.nanoTime() - nextAutoCommitNanos < 0) {
+            return;
+        }
+        nextAutoCommitNanos = System.nanoTime() + config.autoCommitIntervalMs() * 1_000_000L;
+        Map<TopicPartition, Long> changed = commits.changedSinceLastCommit(currentPositions());
+        if (!changed.isEmpty()) {
+            commitAsync(changed, null);
+        }
+    }
+
+    private Map<TopicPartition, Long> currentPositions() {
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        positions.forEach((tp, position) -> {
+            if (position != UNKNOWN) {
+                offsets.put(tp, position);
+            }
+        });
+        return offsets;
+    }
+
+    private String groupForCommit() {
+        String group = membership != null ? membership.groupId() : config.groupId();
+        if (group == null) {
+            throw new IllegalStateException("this consumer has no group: subscribe to one, or set groupId in its config");
+        }
+        return group;
+    }
+
+    private String memberId() {
+        return membership == null ? "" : membership.memberId();
+    }
+
+    private int memberEpoch() {
+        return membership == null ? 0 : membership.epoch();
+    }
+
+    /**
      * Opens a stream from the position for each assigned, unpaused partition that has none, first deciding
      * unknown positions by {@code auto.offset.reset}. Returns the nanoseconds until a partition held back
      * after a failure may be reopened (so poll wakes for it), or {@code Long.MAX_VALUE}.
@@ -218,6 +445,12 @@ public final class MiniKafkaConsumer implements AutoCloseable {
             if (backOff > 0) {
                 retryIn = Math.min(retryIn, backOff);
                 continue;
+            }
+            if (entry.getValue() == UNKNOWN && membership == null && config.groupId() != null) {
+                Long committed = commits.committed(config.groupId(), Set.of(tp)).get(tp);
+                if (committed != null) {
+                    entry.setValue(committed);
+                }
             }
             if (entry.getValue() == UNKNOWN) {
                 resetPositions(List.of(tp), config.autoOffsetReset());
@@ -251,7 +484,14 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     private void failed(Delivery delivery) {
         TopicPartition tp = delivery.partition();
         fetcher.close(tp);
-        if (Status.fromThrowable(delivery.failure()).getCode() == Status.Code.OUT_OF_RANGE) {
+        Status.Code code = Status.fromThrowable(delivery.failure()).getCode();
+        if (membership != null && code == Status.Code.FAILED_PRECONDITION) {
+            // The broker fenced this read: the partition moved on, and the group session will say so.
+            log.debug("read of {} fenced: {}", tp, delivery.failure().getMessage());
+            fetcher.backOff(tp, RETRY_BACKOFF_NANOS);
+            return;
+        }
+        if (code == Status.Code.OUT_OF_RANGE) {
             outOfRange(tp, positions.get(tp));
             return;
         }
@@ -330,6 +570,23 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         return position;
     }
 
+    /** Commits what was read (with auto-commit), tells the listener, and leaves so the others take over at once. */
+    private void leaveGroup() {
+        try {
+            Set<TopicPartition> owned = Set.copyOf(positions.keySet());
+            if (!owned.isEmpty()) {
+                listener.onPartitionsRevoked(owned);
+                if (config.enableAutoCommit()) {
+                    commitBeforeRevoke(owned);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Leaving group '{}': {}", membership.groupId(), e.getMessage());
+        } finally {
+            membership.close();
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the consumer is closed");
@@ -339,6 +596,9 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     @Override
     public void close() {
         if (!closed) {
+            if (membership != null) {
+                leaveGroup();
+            }
             closed = true;
             fetcher.closeAll();
             deferred = null;

@@ -1,5 +1,6 @@
 package dev.minikafka.broker.grpc;
 
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,12 +9,16 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 import dev.minikafka.broker.config.BrokerProperties;
+import dev.minikafka.broker.group.GroupCoordinator;
+import dev.minikafka.broker.group.GroupException;
 import dev.minikafka.broker.metrics.BrokerMetrics;
 import dev.minikafka.broker.topic.TopicRegistry;
+import dev.minikafka.client.TopicPartition;
 import dev.minikafka.proto.v1.ConsumerGrpc;
 import dev.minikafka.proto.v1.FetchPartition;
 import dev.minikafka.proto.v1.FetchRequest;
 import dev.minikafka.proto.v1.FetchResponse;
+import dev.minikafka.proto.v1.GroupMember;
 import dev.minikafka.proto.v1.PartitionData;
 import dev.minikafka.proto.v1.SubscribeRequest;
 import io.grpc.Status;
@@ -35,12 +40,15 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
 
     private final FetchReader reader;
     private final BrokerMetrics metrics;
+    private final GroupCoordinator groups;
     private final long maxWaitMs;
     /** Runs long-poll timeouts and the re-reads that appends trigger, off the writers' threads. */
     private final ScheduledExecutorService scheduler;
 
-    public ConsumerGrpcService(TopicRegistry topics, BrokerMetrics metrics, BrokerProperties properties) {
+    public ConsumerGrpcService(TopicRegistry topics, BrokerMetrics metrics, BrokerProperties properties,
+            GroupCoordinator groups) {
         this.reader = new FetchReader(topics, metrics);
+        this.groups = groups;
         this.metrics = metrics;
         this.maxWaitMs = properties.maxFetchWait().toMillis();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
@@ -57,6 +65,10 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
         String problem = validate(request);
         if (problem != null) {
             responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+            return;
+        }
+        if (request.hasMember() && !owns(request.getMember(), request.getPartitionsList().stream()
+                .map(p -> new TopicPartition(p.getTopic(), p.getPartition())).toList(), responseObserver)) {
             return;
         }
         int maxBytes = request.getMaxBytes() == 0 ? DEFAULT_MAX_BYTES : Math.min(request.getMaxBytes(), MAX_RESPONSE_BYTES);
@@ -81,7 +93,36 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
         int maxBytes = request.getMaxBytes() == 0 ? DEFAULT_PARTITION_MAX_BYTES : Math.min(request.getMaxBytes(), MAX_RESPONSE_BYTES);
         SubscribeStream stream = new SubscribeStream(request.getTopic(), request.getPartition(), request.getOffset(),
                 maxBytes, reader, metrics, scheduler, (ServerCallStreamObserver<PartitionData>) responseObserver);
+        if (request.hasMember() && !readAsMember(request, stream, responseObserver)) {
+            return;
+        }
         stream.start();
+    }
+
+    /** A group member may read only partitions it owns; the stream ends when it stops owning it. */
+    private boolean readAsMember(SubscribeRequest request, SubscribeStream stream, StreamObserver<?> responses) {
+        GroupMember member = request.getMember();
+        TopicPartition partition = new TopicPartition(request.getTopic(), Math.max(0, request.getPartition()));
+        Runnable fence = () -> stream.fence("member " + member.getMemberId() + " of group '" + member.getGroupId()
+                + "' no longer owns " + partition);
+        try {
+            groups.addReader(member.getGroupId(), member.getMemberId(), member.getMemberEpoch(), partition, fence);
+        } catch (GroupException e) {
+            responses.onError(GroupStatuses.status(e).asRuntimeException());
+            return false;
+        }
+        stream.onClose(() -> groups.removeReader(member.getGroupId(), member.getMemberId(), partition, fence));
+        return true;
+    }
+
+    private boolean owns(GroupMember member, List<TopicPartition> partitions, StreamObserver<?> responses) {
+        try {
+            groups.checkOwned(member.getGroupId(), member.getMemberId(), member.getMemberEpoch(), partitions);
+            return true;
+        } catch (GroupException e) {
+            responses.onError(GroupStatuses.status(e).asRuntimeException());
+            return false;
+        }
     }
 
     @Override

@@ -32,6 +32,9 @@ final class SubscribeStream {
     private final AtomicBoolean again = new AtomicBoolean();
     private final Runnable wake = this::wakeOnAppend;
     private volatile boolean closed;
+    /** Set when the reading group member lost the partition; the pump then ends the stream. */
+    private volatile String fencedBecause;
+    private Runnable onClose = () -> { };
     private Topic topic;
     private long position;
 
@@ -47,12 +50,24 @@ final class SubscribeStream {
         this.responses = responses;
     }
 
+    /** Runs once when the stream ends, however it ends. */
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    /** Ends the stream with FAILED_PRECONDITION: the group member reading it no longer owns the partition. */
+    void fence(String reason) {
+        fencedBecause = reason;
+        wakeOnAppend();
+    }
+
     void start() {
         PartitionData.Builder error = PartitionData.newBuilder();
         topic = reader.resolve(topicName, partition, error);
         if (topic == null) {
             Status status = error.getErrorCode() == ErrorCode.PARTITION_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.NOT_FOUND;
             responses.onError(status.withDescription(error.getErrorMessage()).asRuntimeException());
+            onClose.run();
             return;
         }
         position = FetchReader.resolveStart(topic.log(partition), position);
@@ -83,6 +98,10 @@ final class SubscribeStream {
     }
 
     private void pumpOnce() {
+        if (fencedBecause != null) {
+            fail(Status.FAILED_PRECONDITION.withDescription(fencedBecause));
+            return;
+        }
         while (!closed && responses.isReady()) {
             PartitionData data = reader.read(topic, partition, position, maxBytes);
             if (data.getErrorCode() != ErrorCode.NONE) {
@@ -118,6 +137,7 @@ final class SubscribeStream {
                 topic.waiters(partition).unregister(wake);
             }
             metrics.subscriptionClosed();
+            onClose.run();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 import dev.minikafka.broker.config.BrokerProperties;
@@ -38,11 +39,13 @@ public class TopicRegistry {
     private final BrokerProperties properties;
     private final Clock clock;
     private final BrokerMetrics metrics;
+    private final ApplicationEventPublisher events;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
     public TopicRegistry(TopicRepository repository, LogManager logs, BrokerProperties properties, Clock clock,
-            BrokerMetrics metrics) {
+            BrokerMetrics metrics, ApplicationEventPublisher events) {
         this.repository = repository;
+        this.events = events;
         this.logs = logs;
         this.properties = properties;
         this.clock = clock;
@@ -102,6 +105,7 @@ public class TopicRegistry {
             Topic topic = open(entity);
             topics.put(name, topic);
             log.info("Created topic {} with {} partitions", name, partitions);
+            events.publishEvent(new TopicChanged(name, TopicChanged.Change.CREATED));
             return topic;
         } catch (RuntimeException e) {
             repository.deleteById(name);
@@ -116,6 +120,7 @@ public class TopicRegistry {
         }
         repository.deleteById(name);
         metrics.topicDeleted(name);
+        events.publishEvent(new TopicChanged(name, TopicChanged.Change.DELETED));
         try {
             logs.deleteLogs(name);
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.minikafka.client.TopicPartition;
 import dev.minikafka.client.internal.PartitionSubscription.Delivery;
 import dev.minikafka.proto.v1.ConsumerGrpc;
+import dev.minikafka.proto.v1.GroupMember;
 import dev.minikafka.proto.v1.SubscribeRequest;
 
 /**
@@ -41,11 +42,25 @@ public final class SubscriptionFetcher {
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final Map<TopicPartition, PartitionSubscription> streams = new HashMap<>();
     private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+    /** Queued by {@link #wakeup} to end a {@link #take} early; never returned. */
+    private static final Delivery WAKEUP = new Delivery(null, null, null);
+    /** The group member new streams read as, or null when the consumer is not a group member. */
+    private GroupMember member;
 
     /** @param maxBytes upper bound on one streamed message (a single larger batch still comes whole) */
     public SubscriptionFetcher(ConsumerGrpc.ConsumerStub stub, int maxBytes) {
         this.stub = stub.withExecutor(DIRECT);
         this.maxBytes = maxBytes;
+    }
+
+    /** New streams read as this group member (null: as no member); the broker fences them by it. */
+    public void readAs(GroupMember member) {
+        this.member = member;
+    }
+
+    /** Ends the current or next {@link #take} early. Any thread may call it. */
+    public void wakeup() {
+        deliveries.offer(WAKEUP);
     }
 
     public boolean isOpen(TopicPartition partition) {
@@ -61,8 +76,12 @@ public final class SubscriptionFetcher {
         close(partition);
         PartitionSubscription stream = new PartitionSubscription(partition, prefetch, deliveries, bufferedBytes);
         streams.put(partition, stream);
-        stub.subscribe(SubscribeRequest.newBuilder().setTopic(partition.topic()).setPartition(partition.partition())
-                .setOffset(offset).setMaxBytes(maxBytes).build(), stream);
+        SubscribeRequest.Builder request = SubscribeRequest.newBuilder().setTopic(partition.topic())
+                .setPartition(partition.partition()).setOffset(offset).setMaxBytes(maxBytes);
+        if (member != null) {
+            request.setMember(member);
+        }
+        stub.subscribe(request.build(), stream);
     }
 
     /** Cancels the partition's stream, drops what it had delivered, and forgets any back-off. */
@@ -112,7 +131,11 @@ public final class SubscriptionFetcher {
         long deadline = System.nanoTime() + timeoutNanos;
         long left = timeoutNanos;
         while (left > 0) {
-            Delivery delivery = accept(deliveries.poll(left, TimeUnit.NANOSECONDS));
+            Delivery taken = deliveries.poll(left, TimeUnit.NANOSECONDS);
+            if (taken == WAKEUP) {
+                return null;
+            }
+            Delivery delivery = accept(taken);
             if (delivery != null) {
                 return delivery;
             }
@@ -147,7 +170,7 @@ public final class SubscriptionFetcher {
 
     /** Unbuffers a taken delivery; returns it if its stream is current, asking that stream for one more message. */
     private Delivery accept(Delivery delivery) {
-        if (delivery == null) {
+        if (delivery == null || delivery == WAKEUP) {
             return null;
         }
         if (delivery.data() != null) {
@@ -165,7 +188,7 @@ public final class SubscriptionFetcher {
     private void purge(PartitionSubscription stream) {
         for (Iterator<Delivery> it = deliveries.iterator(); it.hasNext(); ) {
             Delivery delivery = it.next();
-            if (delivery.source() == stream) {
+            if (delivery != WAKEUP && delivery.source() == stream) {
                 it.remove();
                 if (delivery.data() != null) {
                     bufferedBytes.addAndGet(-delivery.data().getBatches().size());

@@ -1,0 +1,123 @@
+package dev.minikafka.broker.group;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.minikafka.broker.group.store.OffsetStore;
+
+/**
+ * Writes offset commits to the database in batches: commits that arrive while a transaction runs wait for
+ * it, then share the next one (group commit, as the log's fsync does). One thread, so commits land in
+ * arrival order and {@code onStored} callbacks (which update the in-memory cache) run in that order too.
+ * A failed transaction fails every commit in it with {@link GroupException.Kind#UNAVAILABLE}; nothing is
+ * acknowledged that was not stored.
+ */
+final class OffsetCommitter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetCommitter.class);
+    /** Commits waiting at most; past it a commit is refused rather than queued without bound. */
+    private static final int QUEUE_CAPACITY = 10_000;
+
+    private record Pending(List<OffsetStore.Commit> commits, Runnable onStored, CompletableFuture<Void> done) {
+    }
+
+    private final OffsetStore store;
+    private final Clock clock;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    OffsetCommitter(OffsetStore store, Clock clock, int maxBatch) {
+        this.store = store;
+        this.clock = clock;
+        this.maxBatch = maxBatch;
+        this.thread = new Thread(this::run, "minikafka-offset-commit");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Queues commits; the future completes once they are stored, after {@code onStored} ran. Must not
+     * block: the coordinator calls it under a group's lock so that commits validated in order are stored
+     * in order.
+     */
+    CompletableFuture<Void> submit(List<OffsetStore.Commit> commits, Runnable onStored) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE, "the broker is shutting down"));
+        } else if (!queue.offer(new Pending(commits, onStored, done))) {
+            done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE,
+                    QUEUE_CAPACITY + " offset commits are already waiting for the database; retry shortly"));
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            Pending first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS); // wakes to notice close
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            write(batch);
+            batch.clear();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE, "the broker is shutting down"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<OffsetStore.Commit> commits = new ArrayList<>();
+        batch.forEach(p -> commits.addAll(p.commits));
+        try {
+            store.write(commits, clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Could not store {} offset commits: {}", commits.size(), e.getMessage());
+            GroupException failure = new GroupException(GroupException.Kind.UNAVAILABLE,
+                    "the offset store is unreachable (" + rootMessage(e) + "); the commit was not stored, retry it."
+                            + " Produce and fetch are unaffected", e);
+            batch.forEach(p -> p.done.completeExceptionally(failure));
+            return;
+        }
+        for (Pending p : batch) {
+            p.onStored.run();
+            p.done.complete(null);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closed = true; // commits already queued are still written
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.minikafka.broker.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.minikafka.broker.support.BrokerOverLoopback;
+import dev.minikafka.client.ConsumerConfig;
+import dev.minikafka.client.ConsumerRecord;
+import dev.minikafka.client.MiniKafkaConsumer;
+import dev.minikafka.client.MiniKafkaProducer;
+import dev.minikafka.client.ProducerConfig;
+import dev.minikafka.client.ProducerRecord;
+import dev.minikafka.client.TopicPartition;
+
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ConsumerGroupSmokeTest extends BrokerOverLoopback {
+
+    @Test
+    void aMemberGetsEveryPartitionAndItsSuccessorResumesFromTheCommit() {
+        admin.createTopic("smoke", 4);
+        produce("smoke", 0, 100);
+        Set<String> seen = new HashSet<>();
+        try (MiniKafkaConsumer consumer = new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).build())) {
+            consumer.subscribe(List.of("smoke"), "g1");
+            readAll(consumer, 100).forEach(r -> seen.add(value(r)));
+            assertThat(consumer.assignment()).hasSize(4);
+        }
+        assertThat(seen).hasSize(100);
+        produce("smoke", 100, 50);
+        try (MiniKafkaConsumer consumer = new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).build())) {
+            consumer.subscribe(List.of("smoke"), "g1");
+            List<ConsumerRecord> next = readAll(consumer, 50);
+            assertThat(next).extracting(ConsumerGroupSmokeTest::value).doesNotContainAnyElementsOf(seen).hasSize(50);
+            assertThat(consumer.committed(Set.of(new TopicPartition("smoke", 0)))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void twoMembersSplitThePartitions() throws Exception {
+        admin.createTopic("split", 4);
+        try (MiniKafkaConsumer a = new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).build());
+             MiniKafkaConsumer b = new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).build())) {
+            a.subscribe(List.of("split"), "g2");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (a.assignment().size() < 4 && System.nanoTime() < deadline) {
+                a.poll(Duration.ofMillis(100));
+            }
+            assertThat(a.assignment()).hasSize(4);
+            b.subscribe(List.of("split"), "g2");
+            while ((a.assignment().size() != 2 || b.assignment().size() != 2) && System.nanoTime() < deadline) {
+                a.poll(Duration.ofMillis(50));
+                b.poll(Duration.ofMillis(50));
+            }
+            assertThat(a.assignment()).hasSize(2);
+            assertThat(b.assignment()).hasSize(2).doesNotContainAnyElementsOf(a.assignment());
+        }
+    }
+
+    private static void produce(String topic, int from, int count) {
+        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(bootstrap).build())) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        ("v" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static String value(ConsumerRecord record) {
+        return new String(record.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.minikafka.client.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.minikafka.client.MiniKafkaException;
+import dev.minikafka.client.OffsetCommitCallback;
+import dev.minikafka.client.TopicPartition;
+import dev.minikafka.proto.v1.CommitOffsetsRequest;
+import dev.minikafka.proto.v1.CommitOffsetsResponse;
+import dev.minikafka.proto.v1.CommittedOffset;
+import dev.minikafka.proto.v1.FetchOffsetsRequest;
+import dev.minikafka.proto.v1.FetchOffsetsResponse;
+import dev.minikafka.proto.v1.GroupsGrpc;
+import dev.minikafka.proto.v1.OffsetCommit;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * A consumer's offset commits and look-ups ({@code Groups.CommitOffsets}, {@code Groups.FetchOffsets}),
+ * and what it last committed, so auto-commit sends only partitions that moved. Internal API.
+ */
+public final class OffsetCommits {
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetCommits.class);
+
+    private final GroupsGrpc.GroupsStub stub;
+    private final long timeoutMs;
+    /** Last offset stored per partition; written by gRPC threads on async success. */
+    private final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
+
+    public OffsetCommits(GroupsGrpc.GroupsStub stub, long timeoutMs) {
+        this.stub = stub;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public void commitSync(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            blocking().commitOffsets(request(group, memberId, epoch, offsets));
+            lastCommitted.putAll(offsets);
+        } catch (StatusRuntimeException e) {
+            throw Statuses.toException(e);
+        }
+    }
+
+    public void commitAsync(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets,
+            OffsetCommitCallback callback) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> copy = Map.copyOf(offsets);
+        stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).commitOffsets(request(group, memberId, epoch, copy),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(CommitOffsetsResponse response) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        MiniKafkaException e = Statuses.toException(t);
+                        if (callback != null) {
+                            callback.onComplete(copy, e);
+                        } else {
+                            log.warn("Offset commit for group '{}' failed: {}", group, e.getMessage());
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        copy.forEach((tp, offset) -> lastCommitted.merge(tp, offset, Math::max));
+                        if (callback != null) {
+                            callback.onComplete(copy, null);
+                        }
+                    }
+                });
+    }
+
+    /** The group's committed offsets for these partitions; partitions without one are left out. */
+    public Map<TopicPartition, Long> committed(String group, Set<TopicPartition> partitions) {
+        try {
+            FetchOffsetsResponse response = blocking().fetchOffsets(FetchOffsetsRequest.newBuilder().setGroupId(group)
+                    .addAllPartitions(GroupMembership.byTopic(partitions)).build());
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            for (CommittedOffset c : response.getOffsetsList()) {
+                TopicPartition tp = new TopicPartition(c.getTopic(), c.getPartition());
+                offsets.put(tp, c.getOffset());
+                lastCommitted.put(tp, c.getOffset());
+            }
+            return offsets;
+        } catch (StatusRuntimeException e) {
+            throw Statuses.toException(e);
+        }
+    }
+
+    /** The positions that differ from what was last committed. */
+    public Map<TopicPartition, Long> changedSinceLastCommit(Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> changed = new HashMap<>();
+        positions.forEach((tp, position) -> {
+            if (!position.equals(lastCommitted.get(tp))) {
+                changed.put(tp, position);
+            }
+        });
+        return changed;
+    }
+
+    /** The partition is no longer read here. */
+    public void forget(TopicPartition partition) {
+        lastCommitted.remove(partition);
+    }
+
+    private GroupsGrpc.GroupsBlockingStub blocking() {
+        return GroupsGrpc.newBlockingStub(stub.getChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static CommitOffsetsRequest request(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets) {
+        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(group)
+                .setMemberId(memberId).setMemberEpoch(epoch);
+        offsets.forEach((tp, offset) -> request.addOffsets(OffsetCommit.newBuilder()
+                .setTopic(tp.topic()).setPartition(tp.partition()).setOffset(offset)));
+        return request.build();
+    }
+}
