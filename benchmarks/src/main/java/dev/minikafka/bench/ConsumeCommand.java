@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * Consumer throughput: the topic's partitions split over K threads, each with its own consumer reading from
- * the beginning. Without {@code --records} it reads what the topic held when the run started.
+ * the beginning. Without {@code --records} it reads what the topic held when the run started. With
+ * {@code --group}, the K consumers are members of a consumer group instead: the broker assigns the
+ * partitions and each member auto-commits, so the cost of group membership and commits shows.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
         description = "Read a topic from the beginning and report throughput.")
@@ -45,6 +47,15 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Bytes fetched per partition per request (default: ${DEFAULT-VALUE}).")
     int partitionMaxBytes;
 
+    @Option(names = "--group",
+            description = "Read as members of this consumer group (one per thread; use a new group name per run,"
+                    + " as a group resumes from its committed offsets).")
+    String group;
+
+    @Option(names = "--auto-commit-interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "With --group: how often members commit (default: ${DEFAULT-VALUE}).")
+    java.time.Duration autoCommitInterval;
+
     @Override
     public Integer call() {
         validate();
@@ -65,13 +76,24 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         ConsumerConfig config = ConsumerConfig.builder(common.bootstrap)
                 .maxPartitionFetchBytes(partitionMaxBytes)
+                .autoCommitInterval(autoCommitInterval)
                 .build();
         AtomicLong consumed = new AtomicLong();
         LongAdder bytes = new LongAdder();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<ConsumeWorker> workers = new ArrayList<>();
+        List<Runnable> workers = new ArrayList<>();
+        List<java.util.function.BooleanSupplier> completions = new ArrayList<>();
         for (Map<TopicPartition, Long> share : shares) {
-            workers.add(new ConsumeWorker(config, share, records, consumed, bytes, deadline, failure));
+            if (group == null) {
+                ConsumeWorker worker = new ConsumeWorker(config, share, records, consumed, bytes, deadline, failure);
+                workers.add(worker);
+                completions.add(worker::completed);
+            } else {
+                GroupConsumeWorker worker = new GroupConsumeWorker(config, common.topic, group,
+                        records > 0 ? records : available, consumed, bytes, deadline, failure);
+                workers.add(worker);
+                completions.add(worker::completed);
+            }
         }
         long start = System.nanoTime();
         boolean finished = Workers.runAll("bench-consumer", workers, deadline);
@@ -80,7 +102,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (error instanceof MiniKafkaException e && consumed.get() == 0) {
             throw BrokerSetup.translate(e, common.bootstrap, common.topic, "consuming " + common.topic + " failed");
         }
-        boolean timedOut = error == null && (!finished || !workers.stream().allMatch(ConsumeWorker::completed));
+        boolean timedOut = error == null && (!finished || !completions.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("availableAtStart", available);
         Report report = Report.of("consume", parameters(topic.partitionCount(), workerCount), consumed.get(),
@@ -97,6 +119,10 @@ final class ConsumeCommand implements Callable<Integer> {
         p.put("records", records);
         p.put("threads", workerCount);
         p.put("partitionMaxBytes", partitionMaxBytes);
+        if (group != null) {
+            p.put("group", group);
+            p.put("autoCommitInterval", autoCommitInterval.toString());
+        }
         return p;
     }
 
@@ -106,5 +132,7 @@ final class ConsumeCommand implements Callable<Integer> {
         v.require(records >= 0, "--records must not be negative (0 = up to the end offsets at start)");
         v.require(threads >= 1, "--threads must be at least 1");
         v.require(partitionMaxBytes >= 1, "--partition-max-bytes must be at least 1");
+        v.require(group == null || !group.isBlank(), "--group must not be blank");
+        v.require(!autoCommitInterval.isNegative() && !autoCommitInterval.isZero(), "--auto-commit-interval must be positive");
     }
 }

@@ -86,7 +86,7 @@ final class ConsumeWorker implements Runnable {
         return target > 0 ? consumed.get() >= target : remaining.isEmpty();
     }
 
-    private static int length(byte[] bytes) {
+    static int length(byte[] bytes) {
         return bytes == null ? 0 : bytes.length;
     }
 }

@@ -69,6 +69,19 @@ final class BrokerConnection implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * A consumer for a group member: a group new to a partition starts at its end, or at its beginning with
+     * {@code fromBeginning}; commits are explicit, so what was printed is exactly what is committed.
+     */
+    MiniKafkaConsumer groupConsumer(boolean fromBeginning) {
+        return new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap)
+                .autoOffsetReset(fromBeginning ? OffsetReset.EARLIEST : OffsetReset.LATEST)
+                .enableAutoCommit(false)
+                .requestTimeout(REQUEST_TIMEOUT)
+                .clientId("minikafka-cli")
+                .build());
+    }
+
     @Override
     public void close() {
         if (admin != null) {

@@ -89,6 +89,32 @@ class ProduceConsumeTest {
     }
 
     @Test
+    void shouldResumeAGroupWhereItsLastMemberStoppedPrinting() {
+        createTopic("grouped", 1);
+        Cli.onBrokerWithInput("1\n2\n3\n4\n5\n", "produce", "grouped");
+
+        Result first = Cli.onBroker("consume", "grouped", "--group", "readers", "--from-beginning", "--max-records", "3",
+                "--idle-timeout", "10s");
+        Result second = Cli.onBroker("consume", "grouped", "--group", "readers", "--idle-timeout", "2s");
+        Result otherGroup = Cli.onBroker("consume", "grouped", "--group", "others", "--from-beginning", "--idle-timeout", "2s");
+
+        assertThat(first.out()).isEqualTo("1\n2\n3\n");
+        assertThat(first.err()).contains("3 records read from grouped by group readers");
+        assertThat(second.out()).isEqualTo("4\n5\n");
+        assertThat(otherGroup.out()).isEqualTo("1\n2\n3\n4\n5\n");
+    }
+
+    @Test
+    void shouldRefuseAGroupWithAPartitionOrOffset() {
+        createTopic("grouped-bad", 2);
+
+        Result result = Cli.onBroker("consume", "grouped-bad", "--group", "g", "--partition", "1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--group reads the partitions the broker assigns");
+    }
+
+    @Test
     void shouldStopAfterMaxRecordsWithoutWaitingForTheIdleTimeout() {
         createTopic("many", 1);
         Cli.onBrokerWithInput("a\nb\nc\nd\ne\n", "produce", "many");
