@@ -37,8 +37,8 @@ class BodySizeLimit extends OncePerRequestFilter {
 
     /** The body was larger than {@link #MAX_BODY_BYTES}. */
     static final class TooLargeException extends IOException {
-        TooLargeException(long bytes) {
-            super("the request body is " + (bytes < 0 ? "over" : bytes + " bytes,") + " more than the " + MAX_BODY_BYTES
+        TooLargeException() {
+            super("the request body is more than the " + MAX_BODY_BYTES
                     + " bytes the admin API takes; send fewer records per request");
         }
     }
@@ -50,11 +50,10 @@ class BodySizeLimit extends OncePerRequestFilter {
             super(request);
         }
 
+        // No early refusal on a declared Content-Length: answering before the body is read makes Tomcat close
+        // the connection mid-upload, and clients then see a reset instead of the 413.
         @Override
         public ServletInputStream getInputStream() throws IOException {
-            if (getContentLengthLong() > MAX_BODY_BYTES) {
-                throw new TooLargeException(getContentLengthLong());
-            }
             if (stream == null) {
                 stream = new BoundedStream(super.getInputStream());
             }
@@ -91,7 +90,7 @@ class BodySizeLimit extends OncePerRequestFilter {
         private void count(int n) throws TooLargeException {
             read += n;
             if (read > MAX_BODY_BYTES) {
-                throw new TooLargeException(-1);
+                throw new TooLargeException();
             }
         }
 

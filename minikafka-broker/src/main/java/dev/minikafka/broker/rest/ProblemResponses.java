@@ -19,6 +19,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import dev.minikafka.broker.log.OffsetOutOfRangeException;
 import dev.minikafka.broker.topic.TopicException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * Every error of the admin API as an RFC 9457 problem detail ({@code application/problem+json}) whose
@@ -74,9 +76,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                         headers, tooLargeStatus, request);
             }
         }
-        String reason = ex.getMostSpecificCause() == ex ? "the body is missing" : ex.getMostSpecificCause().getMessage();
+        String reason = ex.getMostSpecificCause() == ex ? "the body is missing" : describe(ex.getMostSpecificCause());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
-                "the request body is not valid JSON for this operation: " + shorten(reason));
+                "the request body is not valid JSON for this operation: " + reason);
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
@@ -88,6 +90,30 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
                 "'" + name + "' must be " + article(type) + type + ", got '" + ex.getValue() + "'");
         return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    /** The parser's own sentence plus where it stopped: the field path when known, else line and column. */
+    private static String describe(Throwable cause) {
+        if (!(cause instanceof JacksonException json)) {
+            return shorten(cause.getMessage());
+        }
+        StringBuilder where = new StringBuilder();
+        for (JacksonException.Reference reference : json.getPath()) {
+            if (reference.getPropertyName() != null) {
+                where.append(where.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                where.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        String message = shorten(json.getOriginalMessage());
+        if (!where.isEmpty()) {
+            return message + " (at " + where + ")";
+        }
+        TokenStreamLocation location = json.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            return message + " (at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        }
+        return message;
     }
 
     private static String article(String type) {

@@ -54,6 +54,13 @@ final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Posts with chunked transfer encoding: no Content-Length is declared. */
+    Response postChunked(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    }
+
     Response post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body));
     }

@@ -280,7 +280,7 @@ class RestRecordsTest {
         assertProblem(api.post(path, "{\"records\":[{\"value\":\"v\",\"timestamp\":-5}]}"), 400, "records[0].timestamp");
         assertProblem(api.post(path, "{\"records\":[]}"), 400, "records is empty");
         assertProblem(api.post(path, "{\"records\":[{\"value\":\"v\"}],\"acks\":\"ALL\"}"), 400, "ALL");
-        assertProblem(api.post(path, "{\"records\":[{\"value\":\"v\",\"colour\":\"red\"}]}"), 400, "colour");
+        assertProblem(api.post(path, "{\"records\":[{\"value\":\"v\",\"colour\":\"red\"}]}"), 400, "(at records[0].colour)");
         assertProblem(api.post(path, "{\"records\":[{\"value\":\"v\"}"), 400, "not valid JSON");
 
         List<Map<String, Object>> tooMany = new ArrayList<>();
@@ -303,6 +303,7 @@ class RestRecordsTest {
 
         String huge = "{\"records\":[{\"value\":\"" + "x".repeat((int) BodySizeLimit.MAX_BODY_BYTES) + "\"}]}";
         assertProblem(api.post("/api/v1/topics/small/records", huge), 413, "more than the 16777216 bytes the admin API takes");
+        assertProblem(api.postChunked("/api/v1/topics/small/records", huge), 413, "more than the 16777216 bytes");
         assertThat(api.get("/api/v1/topics/small").body().get("partitions").get(0).get("logEndOffset").asLong()).isZero();
     }
 
