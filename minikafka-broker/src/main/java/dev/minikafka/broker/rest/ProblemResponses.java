@@ -21,6 +21,7 @@ import dev.minikafka.broker.log.OffsetOutOfRangeException;
 import dev.minikafka.broker.topic.TopicException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error of the admin API as an RFC 9457 problem detail ({@code application/problem+json}) whose
@@ -105,7 +106,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 where.append('[').append(reference.getIndex()).append(']');
             }
         }
-        String message = shorten(json.getOriginalMessage());
+        String message = json instanceof UnrecognizedPropertyException unknown
+                ? "unknown field '" + unknown.getPropertyName() + "'; known fields: " + unknown.getKnownPropertyIds()
+                : shorten(json.getOriginalMessage());
         if (!where.isEmpty()) {
             return message + " (at " + where + ")";
         }
