@@ -101,6 +101,7 @@ final class SubscribeStream {
             }
             position = data.getNextOffset();
             responses.onNext(data);
+            reader.delivered(data);
         }
     }
 
