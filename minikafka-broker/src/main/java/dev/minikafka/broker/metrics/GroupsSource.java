@@ -1,31 +1,17 @@
 package dev.minikafka.broker.metrics;
 
-import java.util.List;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import dev.minikafka.broker.group.GroupsView;
 
 /**
- * The broker's {@link GroupsView}, looked up on first use rather than injected: the group coordinator
- * depends on topics, which depend on the metrics, so a constructor dependency would be a cycle. A broker
- * without a coordinator bean has no groups.
+ * The broker's {@link GroupsView}, looked up on first use rather than injected: topics depend on the
+ * metrics, so injecting the coordinator here would be a cycle as soon as it depends on topics. A broker
+ * without a {@code GroupsView} bean has no groups.
  */
 @Component
 final class GroupsSource {
-
-    private static final GroupsView NO_GROUPS = new GroupsView() {
-        @Override
-        public List<GroupSnapshot> groups() {
-            return List.of();
-        }
-
-        @Override
-        public long rebalanceCount() {
-            return 0;
-        }
-    };
 
     private final ObjectProvider<GroupsView> provider;
     private volatile GroupsView resolved;
@@ -37,7 +23,7 @@ final class GroupsSource {
     GroupsView get() {
         GroupsView view = resolved;
         if (view == null) {
-            view = provider.getIfAvailable(() -> NO_GROUPS);
+            view = provider.getIfAvailable(() -> FixedGroups.NONE);
             resolved = view;
         }
         return view;

@@ -42,8 +42,8 @@ final class SnapshotCalculator {
     MetricsSnapshot next(long epochMillis, long nanoTime, List<PartitionReading> readings, GroupsView groups,
             Latency latency, int producers, int consumers) {
         double seconds = seq == 0 ? 0 : (nanoTime - previousNanos) / 1e9;
-        List<GroupSnapshot> groupList = groups.groups();
-        GroupsView frozen = frozen(groupList, groups.rebalanceCount());
+        FixedGroups frozen = FixedGroups.of(groups);
+        List<GroupSnapshot> groupList = frozen.groups();
 
         Map<TopicPartition, PartitionReading> current = new HashMap<>(readings.size() * 2);
         Map<String, List<PartitionMetrics>> byTopic = new LinkedHashMap<>();
@@ -127,20 +127,5 @@ final class SnapshotCalculator {
 
     private static double round(double value) {
         return Math.round(value * 10) / 10.0;
-    }
-
-    /** The groups as read once, so every partition's queue depth is computed from the same offsets. */
-    private static GroupsView frozen(List<GroupSnapshot> groups, long rebalances) {
-        return new GroupsView() {
-            @Override
-            public List<GroupSnapshot> groups() {
-                return groups;
-            }
-
-            @Override
-            public long rebalanceCount() {
-                return rebalances;
-            }
-        };
     }
 }

@@ -76,6 +76,9 @@ final class SnapshotStreams {
     }
 
     void publish(MetricsSnapshot snapshot) {
+        if (closed) {
+            return; // a snapshot taken while the broker stops
+        }
         Event event = new Event(snapshot.seq(), json.writeValueAsString(snapshot));
         latest = event;
         for (Stream stream : streams) {
