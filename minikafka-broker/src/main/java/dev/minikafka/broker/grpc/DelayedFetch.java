@@ -45,7 +45,12 @@ final class DelayedFetch implements Runnable {
     }
 
     void start() {
-        responses.setOnCancelHandler(() -> completed.set(true));
+        reader.fetchStarted();
+        responses.setOnCancelHandler(() -> {
+            if (completed.compareAndSet(false, true)) {
+                reader.fetchFinished();
+            }
+        });
         FetchResponse response = readAll();
         if (enough(response) || waitMs <= 0) {
             complete(response);
@@ -135,6 +140,7 @@ final class DelayedFetch implements Runnable {
         if (!completed.compareAndSet(false, true)) {
             return;
         }
+        reader.fetchFinished();
         ScheduledFuture<?> pending = timeout;
         if (pending != null) {
             pending.cancel(false);
@@ -147,5 +153,8 @@ final class DelayedFetch implements Runnable {
         }
         responses.onNext(response);
         responses.onCompleted();
+        for (PartitionData data : response.getPartitionsList()) {
+            reader.delivered(data);
+        }
     }
 }

@@ -65,7 +65,6 @@ final class FetchReader {
             ByteBuffer batches = log.read(offset, Math.max(maxBytes, BatchLayout.HEADER_SIZE)).batches();
             data.setNextOffset(nextOffset(batches, offset));
             if (batches.hasRemaining()) {
-                metrics.recordFetch(topic.name(), partition, batches);
                 data.setBatches(UnsafeByteOperations.unsafeWrap(batches));
             }
         } catch (OffsetOutOfRangeException e) {
@@ -76,6 +75,22 @@ final class FetchReader {
                     .setNextOffset(offset);
         }
         return data.setLogStartOffset(log.logStartOffset()).setLogEndOffset(log.logEndOffset()).build();
+    }
+
+    /** Counts an answer's batches as consumed; call once it is handed to gRPC (a fetch may read and discard). */
+    void delivered(PartitionData data) {
+        if (!data.getBatches().isEmpty()) {
+            metrics.recordConsumed(data.getTopic(), data.getPartition(), data.getBatches().asReadOnlyByteBuffer());
+        }
+    }
+
+    /** A fetch call started or finished, for the active-consumers gauge. */
+    void fetchStarted() {
+        metrics.fetchStarted();
+    }
+
+    void fetchFinished() {
+        metrics.fetchFinished();
     }
 
     /** An answer with the partition's offsets but no data, for a partition past the response's byte budget. */

@@ -120,6 +120,7 @@ final class SubscribeStream {
             }
             position = data.getNextOffset();
             responses.onNext(data);
+            reader.delivered(data);
         }
     }
 

@@ -38,6 +38,7 @@ public final class PartitionWriter implements Runnable {
     private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile Runnable appendListener = () -> { };
     private volatile boolean closed;
@@ -73,6 +74,11 @@ public final class PartitionWriter implements Runnable {
         return pendingBytes.get() < maxPendingBytes;
     }
 
+    /** Appends (produce requests) queued and not yet written. */
+    public long pendingAppends() {
+        return pendingAppends.get();
+    }
+
     /**
      * Queues checked batches for append. The buffer becomes the log's: its base offsets are overwritten.
      *
@@ -91,6 +97,7 @@ public final class PartitionWriter implements Runnable {
             return false;
         }
         pendingBytes.addAndGet(bytes);
+        pendingAppends.incrementAndGet();
         queue.add(new PendingAppend(batches, durable, callback));
         schedule();
         return true;
@@ -143,6 +150,7 @@ public final class PartitionWriter implements Runnable {
                 } catch (IOException e) {
                     queue.poll();
                     pendingBytes.addAndGet(-append.bytes);
+                    pendingAppends.decrementAndGet();
                     append.fail(e);
                     return;
                 }
@@ -167,6 +175,7 @@ public final class PartitionWriter implements Runnable {
             failure = e;
         }
         pendingBytes.addAndGet(-bytes);
+        pendingAppends.addAndGet(-count);
         if (failure == null) {
             appendListener.run();
         }
@@ -228,6 +237,7 @@ public final class PartitionWriter implements Runnable {
         PendingAppend append;
         while ((append = queue.poll()) != null) {
             pendingBytes.addAndGet(-append.bytes);
+            pendingAppends.decrementAndGet();
             append.fail(error);
         }
     }

@@ -162,7 +162,7 @@ public class TopicRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the logs of topic '" + entity.name() + "'", e);
         }
-        metrics.topicOpened(entity.name(), count);
+        metrics.topicOpened(entity.name(), writers);
         return new Topic(entity.name(), entity.config(), entity.createdAt(), partitionLogs, writers, waiters);
     }
 }
