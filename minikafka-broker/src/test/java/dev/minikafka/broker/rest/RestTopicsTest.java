@@ -156,7 +156,12 @@ class RestTopicsTest extends BrokerOverLoopback {
                 "/api/v1/topics",
                 "/api/v1/topics/{topic}",
                 "/api/v1/topics/{topic}/records",
-                "/api/v1/topics/{topic}/partitions/{partition}/records");
+                "/api/v1/topics/{topic}/partitions/{partition}/records",
+                "/api/v1/groups",
+                "/api/v1/groups/{group}",
+                "/api/v1/groups/{group}/offsets/reset",
+                "/api/v1/metrics",
+                "/api/v1/metrics/stream");
         assertThat(paths.get("/api/v1/topics").get("post").get("summary").asString()).isEqualTo("Create a topic");
         assertThat(paths.get("/api/v1/topics/{topic}/records").get("post").get("responses").propertyNames())
                 .contains("200", "400", "404", "413", "429");
