@@ -227,9 +227,13 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
 
     private CompletableFuture<Void> store(ConsumerGroup group, Map<TopicPartition, CommittedOffset> offsets, int epoch) {
         List<OffsetStore.Commit> commits = new ArrayList<>(offsets.size());
-        offsets.forEach((tp, c) -> commits.add(
-                new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
-        return committer.submit(commits, () -> group.committed().putAll(offsets));
+        Map<TopicPartition, CommittedOffset> cached = new HashMap<>();
+        long now = clock.millis();
+        offsets.forEach((tp, c) -> {
+            commits.add(new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch));
+            cached.put(tp, new CommittedOffset(c.offset(), c.metadata(), now));
+        });
+        return committer.submit(commits, () -> group.committed().putAll(cached));
     }
 
     private void checkOffset(TopicPartition tp, CommittedOffset offset) {
