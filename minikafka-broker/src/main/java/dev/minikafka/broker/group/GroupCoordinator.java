@@ -128,7 +128,12 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
             return CompletableFuture.completedFuture(null);
         }
         offsets.forEach(this::checkOffset);
-        ConsumerGroup group = group(groupId);
+        // Only a commit from outside the membership may create a group; a member's commit needs its group.
+        ConsumerGroup group = memberId == null || memberId.isEmpty() ? group(groupId) : groups.get(groupId);
+        if (group == null) {
+            throw GroupException.fenced("unknown member " + memberId + " of group '" + groupId
+                    + "': the group has no members; rejoin the group");
+        }
         return group.whileOwned(memberId, epoch, offsets.keySet(), () -> store(group, offsets, epoch));
     }
 
