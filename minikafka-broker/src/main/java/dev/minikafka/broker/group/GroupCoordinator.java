@@ -234,7 +234,9 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         List<OffsetStore.Commit> commits = new ArrayList<>(offsets.size());
         offsets.forEach((tp, c) -> commits.add(
                 new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
-        return committer.submit(commits, () -> group.committed().putAll(offsets));
+        // The cache gets the commit time the database got, so the answer does not change with a restart.
+        return committer.submit(commits, at -> offsets.forEach((tp, c) ->
+                group.committed().put(tp, new CommittedOffset(c.offset(), c.metadata(), at.toEpochMilli()))));
     }
 
     private void checkOffset(TopicPartition tp, CommittedOffset offset) {
