@@ -54,7 +54,7 @@ import io.grpc.Status;
  * record must be processed at least once, no partition may ever be owned by two consumers at once, the
  * group's lag must reach zero, and the vanished consumer's commit must be refused once it is removed.
  */
-@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RebalanceScenarioTest {
 
     private static final String TOPIC = "orders";
