@@ -288,7 +288,10 @@ final class ConsumerGroup {
     }
 
     private void send(Member member) {
-        member.session.assign(member.id, member.epoch, member.sent, heartbeatIntervalMs, member.sessionTimeoutMs);
+        // A member heartbeating at its session timeout would be expired between two beats; a third of it
+        // leaves room for two late or lost heartbeats, as Kafka recommends.
+        long interval = Math.max(1, Math.min(heartbeatIntervalMs, member.sessionTimeoutMs / 3));
+        member.session.assign(member.id, member.epoch, member.sent, interval, member.sessionTimeoutMs);
     }
 
     // ---- reading ---------------------------------------------------------------------------------------

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
@@ -128,7 +130,12 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
             return CompletableFuture.completedFuture(null);
         }
         offsets.forEach(this::checkOffset);
-        ConsumerGroup group = group(groupId);
+        // Only a commit from outside the membership may create a group; a member's commit needs its group.
+        ConsumerGroup group = memberId == null || memberId.isEmpty() ? group(groupId) : groups.get(groupId);
+        if (group == null) {
+            throw GroupException.fenced("unknown member " + memberId + " of group '" + groupId
+                    + "': the group has no members; rejoin the group");
+        }
         return group.whileOwned(memberId, epoch, offsets.keySet(), () -> store(group, offsets, epoch));
     }
 
@@ -227,13 +234,21 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
 
     private CompletableFuture<Void> store(ConsumerGroup group, Map<TopicPartition, CommittedOffset> offsets, int epoch) {
         List<OffsetStore.Commit> commits = new ArrayList<>(offsets.size());
-        Map<TopicPartition, CommittedOffset> cached = new HashMap<>();
-        long now = clock.millis();
-        offsets.forEach((tp, c) -> {
-            commits.add(new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch));
-            cached.put(tp, new CommittedOffset(c.offset(), c.metadata(), now));
-        });
-        return committer.submit(commits, () -> group.committed().putAll(cached));
+        offsets.forEach((tp, c) -> commits.add(
+                new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
+        // The cache gets the commit time the database got, so the answer does not change with a restart.
+        CompletableFuture<Void> stored = committer.submit(commits, at -> offsets.forEach((tp, c) ->
+                group.committed().put(tp, new CommittedOffset(c.offset(), c.metadata(), at.toEpochMilli()))));
+        long timeoutMs = properties.commitTimeout().toMillis();
+        return stored.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(failure ->
+                CompletableFuture.failedFuture(unwrap(failure) instanceof TimeoutException
+                        ? new GroupException(GroupException.Kind.UNAVAILABLE, "the offset store did not answer within "
+                                + timeoutMs + " ms; the commit may or may not be stored. Retry it")
+                        : unwrap(failure)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private void checkOffset(TopicPartition tp, CommittedOffset offset) {

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxSessionTimeout  upper bound on the session timeout a member may ask for
  * @param defaultAssignor    {@code range} or {@code roundrobin}, for members that name none
  * @param maxCommitBatch     most commits written in one database transaction
+ * @param commitTimeout      a commit the database has not stored by then is answered UNAVAILABLE (it may
+ *                           still be stored later); bounds the wait when the database stops answering
  */
 @ConfigurationProperties("minikafka.broker.groups")
 public record GroupProperties(
@@ -22,7 +24,8 @@ public record GroupProperties(
         Duration minSessionTimeout,
         Duration maxSessionTimeout,
         String defaultAssignor,
-        int maxCommitBatch) {
+        int maxCommitBatch,
+        Duration commitTimeout) {
 
     public GroupProperties {
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(1) : heartbeatInterval;
@@ -31,6 +34,7 @@ public record GroupProperties(
         maxSessionTimeout = maxSessionTimeout == null ? Duration.ofMinutes(5) : maxSessionTimeout;
         defaultAssignor = defaultAssignor == null ? Assignor.RANGE : defaultAssignor;
         maxCommitBatch = maxCommitBatch <= 0 ? 500 : maxCommitBatch;
+        commitTimeout = commitTimeout == null ? Duration.ofSeconds(10) : commitTimeout;
         if (!Assignor.NAMES.contains(defaultAssignor)) {
             throw new IllegalArgumentException("minikafka.broker.groups.default-assignor must be one of "
                     + Assignor.NAMES + ", got '" + defaultAssignor + "'");

@@ -1,12 +1,14 @@
 package dev.minikafka.broker.group;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ final class OffsetCommitter implements AutoCloseable {
     /** Commits waiting at most; past it a commit is refused rather than queued without bound. */
     private static final int QUEUE_CAPACITY = 10_000;
 
-    private record Pending(List<OffsetStore.Commit> commits, Runnable onStored, CompletableFuture<Void> done) {
+    private record Pending(List<OffsetStore.Commit> commits, Consumer<Instant> onStored, CompletableFuture<Void> done) {
     }
 
     private final OffsetStore store;
@@ -46,11 +48,12 @@ final class OffsetCommitter implements AutoCloseable {
     }
 
     /**
-     * Queues commits; the future completes once they are stored, after {@code onStored} ran. Must not
+     * Queues commits; the future completes once they are stored, after {@code onStored} ran with the commit
+     * time written to the database. Must not
      * block: the coordinator calls it under a group's lock so that commits validated in order are stored
      * in order.
      */
-    CompletableFuture<Void> submit(List<OffsetStore.Commit> commits, Runnable onStored) {
+    CompletableFuture<Void> submit(List<OffsetStore.Commit> commits, Consumer<Instant> onStored) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE, "the broker is shutting down"));
@@ -87,8 +90,9 @@ final class OffsetCommitter implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<OffsetStore.Commit> commits = new ArrayList<>();
         batch.forEach(p -> commits.addAll(p.commits));
+        Instant at = clock.instant();
         try {
-            store.write(commits, clock.instant());
+            store.write(commits, at);
         } catch (RuntimeException e) {
             log.warn("Could not store {} offset commits: {}", commits.size(), e.getMessage());
             GroupException failure = new GroupException(GroupException.Kind.UNAVAILABLE,
@@ -98,7 +102,7 @@ final class OffsetCommitter implements AutoCloseable {
             return;
         }
         for (Pending p : batch) {
-            p.onStored.run();
+            p.onStored.accept(at);
             p.done.complete(null);
         }
     }
