@@ -72,7 +72,8 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
             thread.setDaemon(true);
             return thread;
         });
-        long period = Math.max(10, Math.min(250, properties.heartbeatInterval().toMillis() / 2));
+        // Expiry is noticed within one period of the deadline; checking a few groups is cheap, so check often.
+        long period = Math.max(10, Math.min(100, properties.heartbeatInterval().toMillis() / 4));
         sweeper.scheduleWithFixedDelay(this::expireMembers, period, period, TimeUnit.MILLISECONDS);
     }
 
