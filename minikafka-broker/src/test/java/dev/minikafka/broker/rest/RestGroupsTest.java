@@ -73,6 +73,41 @@ class RestGroupsTest extends BrokerOverLoopback {
     }
 
     @Test
+    void theMetricsSnapshotAndPrometheusShowTheGroupsLag() throws Exception {
+        admin.createTopic("lagging", 1);
+        produce("lagging", 0, 12);
+        try (MiniKafkaConsumer member = consumer("lag-watcher")) {
+            member.subscribe(List.of("lagging"), "laggards");
+            assertThat(readAll(member, 12)).hasSize(12);
+            member.commitSync(java.util.Map.of(new TopicPartition("lagging", 0), 4L));
+
+            JsonNode group = awaitGroupInSnapshot("laggards", 8);
+            assertThat(group.get("members").asInt()).isEqualTo(1);
+            assertThat(group.get("partitions").get(0).get("committedOffset").asLong()).isEqualTo(4);
+            String prometheus = api.get("/actuator/prometheus").raw().body();
+            assertThat(prometheus).containsPattern("minikafka_group_lag\\{[^}]*group=\"laggards\"[^}]*\\} 8\\.0");
+        }
+    }
+
+    /** Polls the latest metrics snapshot (one a second) until the group shows {@code lag}. */
+    private static JsonNode awaitGroupInSnapshot(String groupId, long lag) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode group : api.get("/api/v1/metrics").body().get("groups")) {
+                if (group.get("group").asString().equals(groupId)) {
+                    last = group;
+                    if (group.get("lag").asLong() == lag) {
+                        return group;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("group " + groupId + " did not show lag " + lag + " within 20 s; last seen: " + last);
+    }
+
+    @Test
     void resetsAnEmptyGroupToEarliestLatestATimeOrAnOffsetAndTheNextMemberStartsThere() {
         admin.createTopic("replay", 1);
         produce("replay", 0, 20);
