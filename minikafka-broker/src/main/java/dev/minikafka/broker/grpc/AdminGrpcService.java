@@ -7,6 +7,7 @@ import org.springframework.stereotype.Service;
 
 import dev.minikafka.broker.log.PartitionLog;
 import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.topic.PartitionState;
 import dev.minikafka.broker.topic.Topic;
 import dev.minikafka.broker.topic.TopicConfig;
 import dev.minikafka.broker.topic.TopicException;
@@ -128,13 +129,13 @@ public class AdminGrpcService extends AdminGrpc.AdminImplBase {
                         .setMaxMessageBytes(config.maxMessageBytes())
                         .setLogAppendTime(config.logAppendTime()));
         for (int p = 0; p < topic.partitionCount(); p++) {
-            PartitionLog log = topic.log(p);
+            PartitionState state = topic.state(p);
             description.addPartitions(PartitionDescription.newBuilder()
                     .setPartition(p)
-                    .setLogStartOffset(log.logStartOffset())
-                    .setLogEndOffset(log.logEndOffset())
-                    .setSizeBytes(log.sizeInBytes())
-                    .setSegmentCount(log.segmentCount()));
+                    .setLogStartOffset(state.logStartOffset())
+                    .setLogEndOffset(state.logEndOffset())
+                    .setSizeBytes(state.sizeBytes())
+                    .setSegmentCount(state.segmentCount()));
         }
         return description.build();
     }

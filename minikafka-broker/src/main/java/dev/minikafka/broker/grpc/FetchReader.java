@@ -45,10 +45,10 @@ final class FetchReader {
                     .setErrorMessage(problem != null ? problem : "topic '" + topicName + "' does not exist");
             return null;
         }
-        if (!topic.hasPartition(partition)) {
+        String missing = topic.partitionProblem(partition);
+        if (missing != null) {
             error.setTopic(topicName).setPartition(partition).setErrorCode(ErrorCode.PARTITION_OUT_OF_RANGE)
-                    .setErrorMessage("partition " + partition + " does not exist; topic '" + topicName
-                            + "' has partitions 0.." + (topic.partitionCount() - 1));
+                    .setErrorMessage(missing);
             return null;
         }
         return topic;

@@ -133,8 +133,7 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
         return switch (code) {
             case INVALID_TOPIC -> TopicNames.problemWith(request.getTopic());
             case UNKNOWN_TOPIC -> "topic '" + request.getTopic() + "' does not exist; create it first (auto-create is off)";
-            case PARTITION_OUT_OF_RANGE -> "partition " + request.getPartition() + " does not exist; topic '"
-                    + request.getTopic() + "' has partitions 0.." + (topic.partitionCount() - 1);
+            case PARTITION_OUT_OF_RANGE -> topic.partitionProblem(request.getPartition());
             case INVALID_REQUEST -> request.getTopic().isEmpty() ? "the request names no topic" : "the request carries no batches";
             default -> code.name();
         };

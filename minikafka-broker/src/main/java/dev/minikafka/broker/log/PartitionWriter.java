@@ -68,6 +68,11 @@ public final class PartitionWriter implements Runnable {
         return pendingBytes.get();
     }
 
+    /** True while the queue is below its bound, so an {@link #offer} now would be taken. */
+    public boolean hasRoom() {
+        return pendingBytes.get() < maxPendingBytes;
+    }
+
     /**
      * Queues checked batches for append. The buffer becomes the log's: its base offsets are overwritten.
      *
@@ -82,7 +87,7 @@ public final class PartitionWriter implements Runnable {
         int bytes = batches.remaining();
         // A soft bound: a request is taken while the queue is below it, so one large request always fits
         // and a waiting producer retried by whenRoom cannot be refused forever.
-        if (pendingBytes.get() >= maxPendingBytes) {
+        if (!hasRoom()) {
             return false;
         }
         pendingBytes.addAndGet(bytes);
@@ -94,7 +99,7 @@ public final class PartitionWriter implements Runnable {
     /** Runs {@code retry} once the queue has room again (at once if it has room now). */
     public void whenRoom(Runnable retry) {
         roomWaiters.add(retry);
-        if (pendingBytes.get() < maxPendingBytes) {
+        if (hasRoom()) {
             wakeRoomWaiters();
         }
     }
@@ -204,7 +209,7 @@ public final class PartitionWriter implements Runnable {
 
     private void wakeRoomWaiters() {
         Runnable waiter;
-        while (pendingBytes.get() < maxPendingBytes && (waiter = roomWaiters.poll()) != null) {
+        while (hasRoom() && (waiter = roomWaiters.poll()) != null) {
             waiter.run();
         }
     }

@@ -26,6 +26,21 @@ public record Topic(
         return partition >= 0 && partition < logs.length;
     }
 
+    /** Null when the topic has this partition, otherwise a sentence naming the partitions it does have. */
+    public String partitionProblem(int partition) {
+        if (hasPartition(partition)) {
+            return null;
+        }
+        return "partition " + partition + " does not exist; topic '" + name + "' has partitions 0.." + (logs.length - 1);
+    }
+
+    /** The partition's offsets and sizes right now, for describe answers. */
+    public PartitionState state(int partition) {
+        PartitionLog log = logs[partition];
+        return new PartitionState(partition, log.logStartOffset(), log.logEndOffset(), log.sizeInBytes(),
+                log.segmentCount(), writers[partition].pendingBytes());
+    }
+
     public PartitionLog log(int partition) {
         return logs[partition];
     }
