@@ -107,7 +107,7 @@ class HttpPlanSmokeIT {
     /** The JMeter installation the plugin's "configure" goal wrote down in target/config.json. */
     private JsonNode jmeterConfiguration() throws IOException {
         Path config = Path.of(property("jmeter.config"));
-        assertThat(config).as("written by jmeter-maven-plugin's configure goal (compile phase)").exists();
+        assertThat(config).as("written by jmeter-maven-plugin's configure goal (pre-integration-test phase)").exists();
         for (JsonNode configuration : json.readTree(config.toFile()).path("configurations")) {
             if (configuration.path("executionID").asText().equals("configuration")) {
                 return configuration;
