@@ -56,7 +56,7 @@ public final class MiniKafkaProducer implements AutoCloseable {
 
     public MiniKafkaProducer(ProducerConfig config) {
         this.config = config;
-        this.channel = Channels.open(config.bootstrap());
+        this.channel = Channels.open(config.bootstrap(), config.clientId());
         this.memory = new BufferMemory(config.bufferMemory());
         this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()));
         this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));
@@ -139,6 +139,11 @@ public final class MiniKafkaProducer implements AutoCloseable {
     /** The number of partitions of {@code topic}, as the broker reports it. */
     public int partitionCount(String topic) {
         return metadata.partitionCount(topic, config.maxBlockMs());
+    }
+
+    /** How much the broker's quotas have slowed this producer so far. */
+    public ProducerThrottle throttle() {
+        return sender.throttle();
     }
 
     /**

@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param deliveryTimeoutMs how long a record may take from {@code send} to its ack, retries included
  *                        ({@code delivery.timeout.ms}, 120 s)
  * @param retryBackoffMs  the pause before a retriable failure is retried ({@code retry.backoff.ms}, 100)
+ * @param clientId        who this producer is to the broker: its quotas and metrics ({@code client.id})
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
-                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs) {
+                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -32,6 +33,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(maxBlockMs >= 0, "max.block.ms must not be negative");
         require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
+        Objects.requireNonNull(clientId, "clientId");
     }
 
     public static Builder builder(String bootstrap) {
@@ -54,6 +56,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private long maxBlockMs = 60_000;
         private long deliveryTimeoutMs = 120_000;
         private long retryBackoffMs = 100;
+        private String clientId = "minikafka-producer";
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -94,9 +97,14 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs);
+                    deliveryTimeoutMs, retryBackoffMs, clientId);
         }
     }
 }

@@ -44,6 +44,17 @@ public final class RecordBatch {
         return buf.getInt(pos + RECORD_COUNT_OFFSET);
     }
 
+    /** Records in the whole batches between {@code from} and {@code limit}; a torn tail is not counted. */
+    public static long countRecords(ByteBuffer buf, int from, int limit) {
+        long records = 0;
+        int pos = from;
+        while (limit - pos >= BatchLayout.HEADER_SIZE) {
+            records += recordCount(buf, pos);
+            pos += sizeInBytes(buf, pos);
+        }
+        return records;
+    }
+
     public static long firstTimestamp(ByteBuffer buf, int pos) {
         return buf.getLong(pos + FIRST_TIMESTAMP_OFFSET);
     }

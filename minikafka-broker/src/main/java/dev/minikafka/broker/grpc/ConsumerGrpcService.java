@@ -12,6 +12,7 @@ import dev.minikafka.broker.config.BrokerProperties;
 import dev.minikafka.broker.group.GroupCoordinator;
 import dev.minikafka.broker.group.GroupException;
 import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.quota.QuotaManager;
 import dev.minikafka.broker.topic.TopicRegistry;
 import dev.minikafka.client.TopicPartition;
 import dev.minikafka.proto.v1.ConsumerGrpc;
@@ -41,12 +42,14 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
     private final FetchReader reader;
     private final BrokerMetrics metrics;
     private final GroupCoordinator groups;
+    private final QuotaManager quotas;
     private final long maxWaitMs;
     /** Runs long-poll timeouts and the re-reads that appends trigger, off the writers' threads. */
     private final ScheduledExecutorService scheduler;
 
     public ConsumerGrpcService(TopicRegistry topics, BrokerMetrics metrics, BrokerProperties properties,
-            GroupCoordinator groups) {
+            GroupCoordinator groups, QuotaManager quotas) {
+        this.quotas = quotas;
         this.reader = new FetchReader(topics, metrics);
         this.groups = groups;
         this.metrics = metrics;
@@ -92,7 +95,7 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
         }
         int maxBytes = request.getMaxBytes() == 0 ? DEFAULT_PARTITION_MAX_BYTES : Math.min(request.getMaxBytes(), MAX_RESPONSE_BYTES);
         SubscribeStream stream = new SubscribeStream(request.getTopic(), request.getPartition(), request.getOffset(),
-                maxBytes, reader, metrics, scheduler, (ServerCallStreamObserver<PartitionData>) responseObserver);
+                maxBytes, reader, metrics, scheduler, quotas, (ServerCallStreamObserver<PartitionData>) responseObserver);
         if (request.hasMember() && !readAsMember(request, stream, responseObserver)) {
             return;
         }

@@ -1,11 +1,14 @@
 package dev.minikafka.broker.grpc;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
 
 import dev.minikafka.broker.log.AppendCallback;
 import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.quota.QuotaManager;
 import dev.minikafka.broker.log.PartitionWriter;
 import dev.minikafka.broker.topic.Topic;
 import dev.minikafka.broker.topic.TopicNames;
@@ -24,6 +27,8 @@ import io.grpc.stub.StreamObserver;
  * only when the last one was queued for its partition's writer and the response side is ready. When a
  * partition's pending-append queue is full, the request waits (held here, one per stream) until the
  * writer signals room, so HTTP/2 flow control pushes back on the producer and the heap stays bounded.
+ * A producer over its quota is slowed the same way: its next request is read only after the throttle
+ * time, which its ack reports.
  *
  * <p>Thread-safety: gRPC delivers {@code onNext} serially; acks complete on writer threads, so every
  * write to the response observer is made under its lock.
@@ -32,6 +37,9 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
 
     private final TopicRegistry topics;
     private final BrokerMetrics metrics;
+    private final QuotaManager quotas;
+    private final ScheduledExecutorService delays;
+    private final String clientId;
     private final ServerCallStreamObserver<ProduceResponse> responses;
     private final Object responseLock = new Object();
     private boolean requestOwed;
@@ -40,9 +48,13 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
     private boolean halfClosed;
     private boolean done;
 
-    ProduceStream(TopicRegistry topics, BrokerMetrics metrics, ServerCallStreamObserver<ProduceResponse> responses) {
+    ProduceStream(TopicRegistry topics, BrokerMetrics metrics, QuotaManager quotas, ScheduledExecutorService delays,
+            ServerCallStreamObserver<ProduceResponse> responses) {
         this.topics = topics;
         this.metrics = metrics;
+        this.quotas = quotas;
+        this.delays = delays;
+        this.clientId = ClientIdentity.current();
         this.responses = responses;
         responses.disableAutoRequest();
         responses.setOnReadyHandler(this::onResponsesReady);
@@ -75,7 +87,8 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
             return;
         }
         PartitionWriter writer = topic.writer(request.getPartition());
-        Append append = new Append(request, batches, writer, arrivalNanos);
+        long throttleMs = quotas.produced(clientId, topic.name(), RecordBatch.countRecords(batches, 0, batches.limit()), batches.limit());
+        Append append = new Append(request, batches, writer, arrivalNanos, throttleMs);
         synchronized (responseLock) {
             inFlight++;
         }
@@ -145,18 +158,25 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
         private final ByteBuffer batches;
         private final PartitionWriter writer;
         private final long arrivalNanos;
+        /** Over quota: the next request is read this much later, and the ack says so. */
+        private final long throttleMs;
 
-        Append(ProduceRequest request, ByteBuffer batches, PartitionWriter writer, long arrivalNanos) {
+        Append(ProduceRequest request, ByteBuffer batches, PartitionWriter writer, long arrivalNanos, long throttleMs) {
             this.request = request;
             this.batches = batches;
             this.writer = writer;
             this.arrivalNanos = arrivalNanos;
+            this.throttleMs = throttleMs;
         }
 
         void offer() {
             boolean durable = request.getAcks() == Acks.ACKS_DURABLE;
             if (writer.offer(batches, durable, this)) {
-                requestNext();
+                if (throttleMs > 0) {
+                    delays.schedule(ProduceStream.this::requestNext, throttleMs, TimeUnit.MILLISECONDS);
+                } else {
+                    requestNext();
+                }
             } else {
                 metrics.producerBlocked();
                 writer.whenRoom(this);
@@ -180,7 +200,8 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
                 return;
             }
             ProduceResponse.Builder response = ProduceResponse.newBuilder()
-                    .setCorrelationId(request.getCorrelationId());
+                    .setCorrelationId(request.getCorrelationId())
+                    .setThrottleTimeMs((int) throttleMs);
             if (error == null) {
                 response.setBaseOffset(baseOffset)
                         .setLogAppendTimeMs(logAppendTimeMs)

@@ -1,15 +1,19 @@
 package dev.minikafka.broker.grpc;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
 import org.springframework.stereotype.Service;
 
 import dev.minikafka.broker.metrics.BrokerMetrics;
-
+import dev.minikafka.broker.quota.QuotaManager;
 import dev.minikafka.broker.topic.TopicRegistry;
 import dev.minikafka.proto.v1.ProduceRequest;
 import dev.minikafka.proto.v1.ProduceResponse;
 import dev.minikafka.proto.v1.ProducerGrpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import jakarta.annotation.PreDestroy;
 
 /** {@code minikafka.v1.Producer}: one {@link ProduceStream} per producer connection. */
 @Service
@@ -17,14 +21,27 @@ public class ProducerGrpcService extends ProducerGrpc.ProducerImplBase {
 
     private final TopicRegistry topics;
     private final BrokerMetrics metrics;
+    private final QuotaManager quotas;
+    /** Reads the next request of a throttled producer after its throttle time. */
+    private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "minikafka-throttle");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public ProducerGrpcService(TopicRegistry topics, BrokerMetrics metrics) {
+    public ProducerGrpcService(TopicRegistry topics, BrokerMetrics metrics, QuotaManager quotas) {
         this.topics = topics;
         this.metrics = metrics;
+        this.quotas = quotas;
+    }
+
+    @PreDestroy
+    void stop() {
+        delays.shutdownNow();
     }
 
     @Override
     public StreamObserver<ProduceRequest> produce(StreamObserver<ProduceResponse> responseObserver) {
-        return new ProduceStream(topics, metrics, (ServerCallStreamObserver<ProduceResponse>) responseObserver);
+        return new ProduceStream(topics, metrics, quotas, delays, (ServerCallStreamObserver<ProduceResponse>) responseObserver);
     }
 }

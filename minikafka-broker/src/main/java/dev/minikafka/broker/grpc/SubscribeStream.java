@@ -1,9 +1,11 @@
 package dev.minikafka.broker.grpc;
 
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.quota.QuotaManager;
 import dev.minikafka.broker.topic.Topic;
 import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.proto.v1.PartitionData;
@@ -26,7 +28,11 @@ final class SubscribeStream {
     private final int maxBytes;
     private final FetchReader reader;
     private final BrokerMetrics metrics;
-    private final Executor executor;
+    private final ScheduledExecutorService executor;
+    private final QuotaManager quotas;
+    private final String clientId;
+    /** A consumer over its quota gets nothing before this time (System.nanoTime()). */
+    private volatile long pausedUntilNanos;
     private final ServerCallStreamObserver<PartitionData> responses;
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -39,7 +45,8 @@ final class SubscribeStream {
     private long position;
 
     SubscribeStream(String topicName, int partition, long offset, int maxBytes, FetchReader reader,
-            BrokerMetrics metrics, Executor executor, ServerCallStreamObserver<PartitionData> responses) {
+            BrokerMetrics metrics, ScheduledExecutorService executor, QuotaManager quotas,
+            ServerCallStreamObserver<PartitionData> responses) {
         this.topicName = topicName;
         this.partition = partition;
         this.position = offset;
@@ -47,6 +54,8 @@ final class SubscribeStream {
         this.reader = reader;
         this.metrics = metrics;
         this.executor = executor;
+        this.quotas = quotas;
+        this.clientId = ClientIdentity.current();
         this.responses = responses;
     }
 
@@ -102,7 +111,7 @@ final class SubscribeStream {
             fail(Status.FAILED_PRECONDITION.withDescription(fencedBecause));
             return;
         }
-        while (!closed && responses.isReady()) {
+        while (!closed && responses.isReady() && System.nanoTime() - pausedUntilNanos >= 0) {
             PartitionData data = reader.read(topic, partition, position, maxBytes);
             if (data.getErrorCode() != ErrorCode.NONE) {
                 Status status = data.getErrorCode() == ErrorCode.OFFSET_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.UNAVAILABLE;
@@ -121,6 +130,13 @@ final class SubscribeStream {
             position = data.getNextOffset();
             responses.onNext(data);
             reader.delivered(data);
+            long pauseMs = quotas.consumed(clientId, topicName, data.getBatches().size());
+            if (pauseMs > 0) {
+                // Over quota: send nothing more until the throttle time has passed, then pump again.
+                pausedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs);
+                executor.schedule(this::pump, pauseMs, TimeUnit.MILLISECONDS);
+                return;
+            }
         }
     }
 

@@ -15,7 +15,6 @@ import org.springframework.stereotype.Component;
 import dev.minikafka.broker.log.PartitionLog;
 import dev.minikafka.broker.log.PartitionWriter;
 import dev.minikafka.client.TopicPartition;
-import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.RecordBatch;
 import dev.minikafka.proto.v1.ErrorCode;
 import io.micrometer.core.instrument.Counter;
@@ -111,7 +110,7 @@ public class BrokerMetrics {
         intervalLatency.record(latency);
         PartitionMeters meters = meters(topic, partition);
         if (meters != null) {
-            meters.producedRecords.add(countRecords(batches, 0, batches.limit()));
+            meters.producedRecords.add(RecordBatch.countRecords(batches, 0, batches.limit()));
             meters.producedBytes.add(batches.limit());
         }
     }
@@ -120,7 +119,7 @@ public class BrokerMetrics {
     public void recordConsumed(String topic, int partition, ByteBuffer batches) {
         PartitionMeters meters = meters(topic, partition);
         if (meters != null && batches.hasRemaining()) {
-            meters.consumedRecords.add(countRecords(batches, batches.position(), batches.limit()));
+            meters.consumedRecords.add(RecordBatch.countRecords(batches, batches.position(), batches.limit()));
             meters.consumedBytes.add(batches.remaining());
         }
     }
@@ -181,13 +180,4 @@ public class BrokerMetrics {
         }
     }
 
-    private static long countRecords(ByteBuffer batches, int from, int limit) {
-        long records = 0;
-        int pos = from;
-        while (limit - pos >= BatchLayout.HEADER_SIZE) {
-            records += RecordBatch.recordCount(batches, pos);
-            pos += RecordBatch.sizeInBytes(batches, pos);
-        }
-        return records;
-    }
 }

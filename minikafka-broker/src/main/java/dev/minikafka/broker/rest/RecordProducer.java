@@ -18,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.minikafka.broker.metrics.BrokerMetrics;
+import dev.minikafka.broker.quota.QuotaManager;
 import dev.minikafka.broker.topic.Topic;
 import dev.minikafka.broker.topic.TopicNames;
 import dev.minikafka.broker.topic.TopicRegistry;
@@ -50,15 +51,18 @@ class RecordProducer {
     private final TopicRegistry topics;
     private final BrokerMetrics metrics;
     private final Clock clock;
+    private final QuotaManager quotas;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    RecordProducer(TopicRegistry topics, BrokerMetrics metrics, Clock clock) {
+    RecordProducer(TopicRegistry topics, BrokerMetrics metrics, Clock clock, QuotaManager quotas) {
         this.topics = topics;
         this.metrics = metrics;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
-    ProduceRecordsResponse produce(String topicName, ProduceRecordsRequest request) {
+    /** @param clientId who sends, for quotas: the {@code X-Client-Id} header, or {@code http} */
+    ProduceRecordsResponse produce(String topicName, ProduceRecordsRequest request, String clientId) {
         long arrivalNanos = System.nanoTime();
         List<ProduceRecordsRequest.Record> records = checkCount(request.records());
         Topic topic = topicFor(topicName);
@@ -95,6 +99,16 @@ class RecordProducer {
             builders[partition].append(timestamp, key, value, headers(record.headers()));
         }
 
+        long bytes = 0;
+        for (RecordBatchBuilder builder : builders) {
+            bytes += builder == null ? 0 : builder.sizeInBytes();
+        }
+        long waitMs = quotas.tryProduce(clientId, topic.name(), count, bytes);
+        if (waitMs > 0) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "client '" + clientId + "' or topic '" + topic.name()
+                    + "' is over its quota; nothing of this request was written: retry it after " + waitMs + " ms",
+                    java.time.Duration.ofMillis(waitMs));
+        }
         PartitionAppend[] appends = appendsFor(topic, builders, acks, arrivalNanos);
         for (PartitionAppend append : appends) {
             if (append != null && !append.writer().hasRoom()) {

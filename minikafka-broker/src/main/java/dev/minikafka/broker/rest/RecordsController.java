@@ -4,6 +4,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,9 +34,11 @@ class RecordsController {
             @ApiResponse(responseCode = "400", description = "invalid records, partition or acks"),
             @ApiResponse(responseCode = "404", description = "no such topic (and auto-create is off)"),
             @ApiResponse(responseCode = "413", description = "body or a partition's batch too large"),
-            @ApiResponse(responseCode = "429", description = "a partition's append queue is full; retry after Retry-After") })
-    ProduceRecordsResponse produce(@PathVariable String topic, @RequestBody ProduceRecordsRequest request) {
-        return producer.produce(topic, request);
+            @ApiResponse(responseCode = "429", description = "a partition's append queue is full, or the client or topic is"
+                    + " over its quota; retry after Retry-After") })
+    ProduceRecordsResponse produce(@PathVariable String topic, @RequestBody ProduceRecordsRequest request,
+            @RequestHeader(name = "X-Client-Id", required = false) String clientId) {
+        return producer.produce(topic, request, clientId == null || clientId.isBlank() ? "http" : clientId);
     }
 
     @GetMapping("/partitions/{partition}/records")

@@ -160,6 +160,8 @@ class RestTopicsTest extends BrokerOverLoopback {
                 "/api/v1/groups",
                 "/api/v1/groups/{group}",
                 "/api/v1/groups/{group}/offsets/reset",
+                "/api/v1/quotas",
+                "/api/v1/quotas/{kind}/{name}",
                 "/api/v1/metrics",
                 "/api/v1/metrics/stream");
         assertThat(paths.get("/api/v1/topics").get("post").get("summary").asString()).isEqualTo("Create a topic");

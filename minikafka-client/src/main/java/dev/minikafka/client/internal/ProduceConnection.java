@@ -101,6 +101,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             return; // answered after the stream was given up on; the batches were already re-queued
         }
         request.partition().requestDone();
+        if (response.getThrottleTimeMs() > 0) {
+            sender.throttled(response.getThrottleTimeMs());
+        }
         ErrorCode code = response.getErrorCode();
         if (code == ErrorCode.NONE) {
             long offset = response.getBaseOffset();

@@ -3,6 +3,8 @@ package dev.minikafka.client.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.ProducerConfig;
+import dev.minikafka.client.ProducerThrottle;
 import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.proto.v1.ProducerGrpc;
 
@@ -23,6 +26,10 @@ import dev.minikafka.proto.v1.ProducerGrpc;
  * Internal API.
  */
 public final class ProducerSender implements Runnable {
+
+    private final LongAdder throttledResponses = new LongAdder();
+    private final LongAdder throttleTimeMs = new LongAdder();
+    private final AtomicLong maxThrottleTimeMs = new AtomicLong();
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSender.class);
     /** The longest the loop sleeps with nothing to do, so expiry and reconnects are looked at regularly. */
@@ -153,6 +160,21 @@ public final class ProducerSender implements Runnable {
     }
 
     /** Retries retriable failures (in partition order) until the delivery timeout; fails the rest. */
+    /**
+     * The broker held this producer back for {@code ms} (a quota). It already did so by reading the stream's
+     * next request later, so there is nothing to wait for here: the time is counted for {@link #throttle()}.
+     */
+    void throttled(int ms) {
+        throttledResponses.increment();
+        throttleTimeMs.add(ms);
+        maxThrottleTimeMs.accumulateAndGet(ms, Math::max);
+    }
+
+    /** What quotas cost this producer so far. */
+    public ProducerThrottle throttle() {
+        return new ProducerThrottle(throttledResponses.sum(), throttleTimeMs.sum(), maxThrottleTimeMs.get());
+    }
+
     void failed(PartitionAccumulator partition, List<SealedBatch> batches, MiniKafkaException error, int throttleMs) {
         long now = System.nanoTime();
         List<SealedBatch> retry = new ArrayList<>(batches.size());
