@@ -108,7 +108,8 @@ public abstract class AbstractBinderContractTests {
         var orders1 = start("sink", member);
         var orders2 = start("sink", member);
         var analytics = start("sink", "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
-                "--spring.cloud.stream.bindings.sink-in-0.group=analytics");
+                "--spring.cloud.stream.bindings.sink-in-0.group=analytics",
+                "--spring.cloud.stream.bindings.sink-in-0.consumer.concurrency=2");
         // wait until both members of "orders" own partitions: probes on every partition reach both
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (received(orders1, "sink").isEmpty() || received(orders2, "sink").isEmpty()) {

@@ -126,7 +126,7 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
                 "--spring.cloud.stream.output-bindings=out",
                 "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
                 "--spring.cloud.stream.bindings.sink-in-0.group=manual",
-                "--spring.cloud.stream.minikafka.bindings.sink-in-0.consumer.ack-mode=manual"};
+                "--spring.cloud.stream.minikafka.default.consumer.ack-mode=manual"}; // defaults reach every binding
         var first = start("sink", binding);
         send(first, "out", "a", "b", "c");
         List<Message<?>> got = messages(received(first, "sink"), 3);
