@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
@@ -169,7 +170,7 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
     }
 
     @Test
-    void countsRecordsSentAndReceivedPerBinding() {
+    void countsRecordsSentAndReceivedPerBindingAndReportsHealthUnderBinders() {
         String topic = unique("metered");
         var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -186,6 +187,9 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
             sleep(50);
         }
         assertThat(registry.get("minikafka.binder.records.sent").tag("topic", topic).counter().count()).isEqualTo(3);
+
+        HealthEndpoint health = app.getBean(HealthEndpoint.class);
+        assertThat(health.healthForPath("binders", "minikafka").getStatus()).isEqualTo(Status.UP);
     }
 
     @Test
