@@ -147,6 +147,8 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
         private final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
         private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean running = true;
+        /** The last poll reached the broker; a final commit on stop is tried only then (it would only time out). */
+        private boolean reachable;
         private Thread thread;
         private MiniKafkaConsumer consumer;
 
@@ -173,8 +175,10 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                     }
                     drainAcks();
                     commit(false);
+                    reachable = true;
                     backOff = tuning.getReconnectBackoff().toMillis();
                 } catch (RuntimeException e) {
+                    reachable = false;
                     logger.warn(e, () -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
                             + "') failed; reconnecting in " + tuning.getReconnectBackoff() + "+");
                     closeConsumer(false);
@@ -335,7 +339,7 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                 return;
             }
             try {
-                if (commitFirst) {
+                if (commitFirst && reachable) {
                     drainAcks();
                     commit(true);
                 }

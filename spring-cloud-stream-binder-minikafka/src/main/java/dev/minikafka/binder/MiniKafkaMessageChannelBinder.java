@@ -143,6 +143,7 @@ public class MiniKafkaMessageChannelBinder extends
         ConsumerConfig.Builder config = ConsumerConfig.builder(binderProperties.getBrokers())
                 .autoOffsetReset(start == StartOffset.EARLIEST ? OffsetReset.EARLIEST : OffsetReset.LATEST)
                 .enableAutoCommit(false)
+                .requestTimeout(binderProperties.getAdminTimeout())
                 .sessionTimeout(tuning.getSessionTimeout())
                 .fetchMaxBytes(tuning.getFetchMaxBytes())
                 .maxPartitionFetchBytes(tuning.getMaxPartitionFetchBytes())
@@ -178,7 +179,7 @@ public class MiniKafkaMessageChannelBinder extends
     @Override
     public synchronized void destroy() {
         if (deadLetterProducer != null) {
-            deadLetterProducer.close();
+            deadLetterProducer.close(java.time.Duration.ofSeconds(5));
             deadLetterProducer = null;
         }
     }

@@ -22,7 +22,7 @@ public class MiniKafkaBinderConfigurationProperties {
     /** Fewest partitions a topic created by the binder gets; a partitioned producer's partitionCount raises it. */
     private int minPartitionCount = 1;
 
-    /** How long an admin call (topic creation, the health check) may take. */
+    /** How long a call to the broker may take: topic creation, and the consumers' offset look-ups and commits. */
     private Duration adminTimeout = Duration.ofSeconds(10);
 
     /** How long the health check waits for the broker before reporting DOWN. */
@@ -90,10 +90,10 @@ public class MiniKafkaBinderConfigurationProperties {
         private Duration linger = Duration.ofMillis(5);
 
         /** Bytes at which a partition's batch is sent at once (batch.size). */
-        private int batchSize = 64 * 1024;
+        private int batchSize = 65_536;
 
         /** Bytes of unacknowledged records held before send blocks (buffer.memory). */
-        private long bufferMemory = 32L * 1024 * 1024;
+        private long bufferMemory = 33_554_432;
 
         /** How long a send may block for buffer room or metadata (max.block.ms). */
         private Duration maxBlock = Duration.ofSeconds(60);
@@ -160,10 +160,10 @@ public class MiniKafkaBinderConfigurationProperties {
         private Duration sessionTimeout = Duration.ofSeconds(10);
 
         /** Bytes one poll may return over all partitions (fetch.max.bytes). */
-        private int fetchMaxBytes = 8 * 1024 * 1024;
+        private int fetchMaxBytes = 8_388_608;
 
         /** Bytes one poll may return per partition (max.partition.fetch.bytes). */
-        private int maxPartitionFetchBytes = 1024 * 1024;
+        private int maxPartitionFetchBytes = 1_048_576;
 
         /** The broker-side assignor: range or roundrobin. */
         private String assignor = "range";

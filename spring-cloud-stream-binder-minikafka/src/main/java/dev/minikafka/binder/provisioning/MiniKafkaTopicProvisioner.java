@@ -1,7 +1,5 @@
 package dev.minikafka.binder.provisioning;
 
-import java.time.Duration;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -112,10 +110,6 @@ public class MiniKafkaTopicProvisioner implements
     /** The admin client, shared with the health indicator. */
     public MiniKafkaAdmin admin() {
         return admin;
-    }
-
-    Duration adminTimeout() {
-        return binderProperties.getAdminTimeout();
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -465,9 +464,5 @@ public abstract class AbstractBinderContractTests {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    protected static Map<String, Object> headers(Message<?> m) {
-        return m.getHeaders();
     }
 }
