@@ -19,7 +19,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import org.springframework.cloud.stream.binder.PollableMessageSource;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.StaticMessageHeaderAccessor;
 import org.springframework.integration.acks.AcknowledgmentCallback;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -190,6 +193,60 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
 
         HealthEndpoint health = app.getBean(HealthEndpoint.class);
         assertThat(health.healthForPath("binders", "minikafka").getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void polledRecordThatFailsIsRetriedThenDeadLetteredAndARequeuedOneComesBack() {
+        String topic = unique("polledfail");
+        var app = start("dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.pollable-source=polled",
+                "--spring.cloud.stream.bindings.polled-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.polled-in-0.group=pollers",
+                "--spring.cloud.stream.bindings.polled-in-0.consumer.max-attempts=2",
+                "--spring.cloud.stream.bindings.polled-in-0.consumer.back-off-initial-interval=10",
+                "--spring.cloud.stream.minikafka.bindings.polled-in-0.consumer.enable-dlq=true",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.destination=error." + topic + ".pollers",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.group=dlq-reader");
+        PollableMessageSource source = app.getBean("polled-in-0", PollableMessageSource.class);
+        send(app, "out", "bad", "again");
+
+        int[] attempts = {0};
+        awaitPolled(source, m -> {
+            attempts[0]++;
+            throw new IllegalStateException("cannot handle " + m.getPayload());
+        });
+        assertThat(attempts[0]).isEqualTo(2);
+        Message<?> dead = messages(received(app, "dlqSink"), 1).getFirst();
+        assertThat(dead.getPayload()).isEqualTo("bad");
+        assertThat(text(dead.getHeaders().get("x-exception-message"))).contains("cannot handle bad");
+
+        List<Object> seen = new ArrayList<>();
+        awaitPolled(source, m -> {
+            seen.add(m.getPayload());
+            StaticMessageHeaderAccessor.getAcknowledgmentCallback(m).noAutoAck();
+            StaticMessageHeaderAccessor.getAcknowledgmentCallback(m).acknowledge(AcknowledgmentCallback.Status.REQUEUE);
+        });
+        awaitPolled(source, m -> seen.add(m.getPayload()));
+        assertThat(seen).containsExactly("again", "again");
+    }
+
+    private static void awaitPolled(PollableMessageSource source, org.springframework.messaging.MessageHandler handler) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean polled;
+            try {
+                polled = source.poll(handler, new ParameterizedTypeReference<String>() {
+                });
+            } catch (RuntimeException e) {
+                polled = true; // the handler's failure, after retries and recovery
+            }
+            if (polled) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("nothing to poll within " + WAIT);
     }
 
     @Test
