@@ -1,6 +1,7 @@
 package dev.minikafka.binder.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +55,17 @@ public abstract class AbstractBinderContractTests {
     /** The inbound header holding the partition a record was read from. */
     protected abstract String receivedPartitionHeader();
 
+    /** The scenarios; a binder that cannot run one in this binder-neutral form says so in {@link #supports}. */
+    protected enum Scenario {
+        ANONYMOUS_GROUP, REQUIRED_GROUP, GROUPS_AND_PARTITIONED_MEMBERS, PARTITIONED_PRODUCER, INSTANCE_INDEX, HEADERS,
+        RETRY_AND_DLQ_HEADERS, CONVERSION_FAILURE, BATCH, POLLED, PAUSE_RESUME, SWAP
+    }
+
+    /** Whether this binder runs the scenario as written; every one by default. */
+    protected boolean supports(Scenario scenario) {
+        return true;
+    }
+
     /** Extra properties a statically partitioned consumer needs on this binder (Kafka: no group management). */
     protected List<String> staticPartitioningProperties(String binding) {
         return List.of();
@@ -69,6 +81,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void anonymousConsumerReceivesWhatIsSentAfterItStarted() {
+        assumeTrue(supports(Scenario.ANONYMOUS_GROUP), "not supported by this binder");
         String topic = unique("anon");
         var app = start("sink", "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.destination=" + topic);
@@ -82,6 +95,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void requiredGroupReceivesWhatWasSentBeforeItsConsumerStarted() {
+        assumeTrue(supports(Scenario.REQUIRED_GROUP), "not supported by this binder");
         String topic = unique("required");
         var producer = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.required-groups=audit",
@@ -96,6 +110,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void twoGroupsEachReceiveEveryRecordAndMembersOfAGroupShareThem() {
+        assumeTrue(supports(Scenario.GROUPS_AND_PARTITIONED_MEMBERS), "not supported by this binder");
         String topic = unique("groups");
         List<String> producerProperties = List.of("--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=4",
@@ -145,6 +160,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void partitionedProducerPlacesRecordsByKeyAndSelectorExpressions() {
+        assumeTrue(supports(Scenario.PARTITIONED_PRODUCER), "not supported by this binder");
         String topic = unique("partitioned");
         var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=3",
@@ -168,6 +184,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void staticallyPartitionedConsumersReadOnlyTheirInstancesPartitions() {
+        assumeTrue(supports(Scenario.INSTANCE_INDEX), "not supported by this binder");
         String topic = unique("instances");
         var producer = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=4",
@@ -199,6 +216,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void headersAndContentTypeSurviveTheRoundTrip() {
+        assumeTrue(supports(Scenario.HEADERS), "not supported by this binder");
         String topic = unique("headers");
         var app = start("payments", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.content-type=application/json",
@@ -218,6 +236,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void failingRecordIsRetriedThenDeadLetteredWithItsOriginAndTheException() {
+        assumeTrue(supports(Scenario.RETRY_AND_DLQ_HEADERS), "not supported by this binder");
         String topic = unique("poison");
         var app = start("failing;dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -252,6 +271,7 @@ public abstract class AbstractBinderContractTests {
      */
     @Test
     void recordThatFailsConversionDoesNotStallThePartition() {
+        assumeTrue(supports(Scenario.CONVERSION_FAILURE), "not supported by this binder");
         String topic = unique("unconvertible");
         var app = start("payments", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -278,6 +298,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void batchModeDeliversLists() {
+        assumeTrue(supports(Scenario.BATCH), "not supported by this binder");
         String topic = unique("batch");
         var app = start("batchSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -303,6 +324,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void polledConsumerReturnsOneRecordPerPoll() {
+        assumeTrue(supports(Scenario.POLLED), "not supported by this binder");
         String topic = unique("polled");
         var app = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -326,6 +348,7 @@ public abstract class AbstractBinderContractTests {
 
     @Test
     void pausedBindingReceivesNothingUntilResumed() {
+        assumeTrue(supports(Scenario.PAUSE_RESUME), "not supported by this binder");
         String topic = unique("paused");
         var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -342,6 +365,32 @@ public abstract class AbstractBinderContractTests {
 
         bindings.changeState("sink-in-0", BindingsLifecycleController.State.RESUMED);
         assertThat(payloads(sink, 1)).containsExactly("while-paused");
+    }
+
+    /**
+     * The swap test of the design: a Payments application (StreamBridge) and an Orders application (a plain
+     * {@code Consumer}) with the same code and the same binding properties on every binder; only the binder
+     * on the classpath and its connection properties differ. The same events must arrive.
+     */
+    @Test
+    void paymentsToOrdersFlowRunsUnchangedOnThisBinder() {
+        assumeTrue(supports(Scenario.SWAP), "not supported by this binder");
+        String topic = unique("payments");
+        String[] applicationYml = {"--spring.cloud.stream.bindings.payments-out-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.payments-out-0.producer.required-groups=orders",
+                "--spring.cloud.stream.bindings.payments-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.payments-in-0.group=orders",
+                "--spring.cloud.stream.output-bindings=payments-out-0"};
+        var payments = start("", applicationYml);
+        var orders = start("payments", applicationYml);
+        List<ContractApp.Payment> sent = IntStream.range(0, 20)
+                .mapToObj(i -> new ContractApp.Payment("p-" + i, "customer-" + (i % 3), 100L * i)).toList();
+
+        sent.forEach(payment -> bridge(payments).send("payments-out-0", payment));
+
+        List<Object> got = new ArrayList<>();
+        messages(received(orders, "payments"), sent.size()).forEach(m -> got.add(m.getPayload()));
+        assertThat(got).containsExactlyInAnyOrderElementsOf(sent);
     }
 
     // ---- support ---------------------------------------------------------------------------------------
