@@ -14,11 +14,14 @@ import dev.minikafka.client.MiniKafkaAdmin;
  */
 public class MiniKafkaBinderHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
+    private final MiniKafkaBinderConfigurationProperties properties;
     private final String brokers;
-    private final MiniKafkaAdmin admin;
+    /** Replaced after a failed check, so that a broker that comes back is seen at once (gRPC backs off reconnects). */
+    private volatile MiniKafkaAdmin admin;
 
     public MiniKafkaBinderHealthIndicator(MiniKafkaBinderConfigurationProperties properties) {
         super("MiniKafka health check failed");
+        this.properties = properties;
         this.brokers = properties.getBrokers();
         this.admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout());
     }
@@ -31,7 +34,14 @@ public class MiniKafkaBinderHealthIndicator extends AbstractHealthIndicator impl
             builder.up().withDetail("topics", topics);
         } catch (RuntimeException e) {
             builder.down().withDetail("error", e.getMessage());
+            reconnect();
         }
+    }
+
+    private synchronized void reconnect() {
+        MiniKafkaAdmin old = admin;
+        admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout());
+        old.close();
     }
 
     @Override

@@ -36,7 +36,8 @@ public class MiniKafkaTopicProvisioner implements
     private static final Log log = LogFactory.getLog(MiniKafkaTopicProvisioner.class);
 
     private final MiniKafkaBinderConfigurationProperties binderProperties;
-    private final MiniKafkaAdmin admin;
+    /** Replaced after a failed call: a gRPC channel that failed to connect backs off for up to two minutes. */
+    private volatile MiniKafkaAdmin admin;
 
     public MiniKafkaTopicProvisioner(MiniKafkaBinderConfigurationProperties binderProperties) {
         this.binderProperties = binderProperties;
@@ -71,20 +72,29 @@ public class MiniKafkaTopicProvisioner implements
             return;
         }
         TopicInfo topic;
-        if (binderProperties.isAutoCreateTopics()) {
-            topic = admin.createTopicIfAbsent(new NewTopic(destination.getName(), destination.wantedPartitions()));
-        } else {
-            try {
-                topic = admin.describeTopic(destination.getName());
-            } catch (MiniKafkaException e) {
-                if (e.isRetriable()) {
-                    throw e;
-                }
+        try {
+            topic = binderProperties.isAutoCreateTopics()
+                    ? admin.createTopicIfAbsent(new NewTopic(destination.getName(), destination.wantedPartitions()))
+                    : admin.describeTopic(destination.getName());
+        } catch (MiniKafkaException e) {
+            if (e.isRetriable()) {
+                reconnect();
+                throw e;
+            }
+            if (!binderProperties.isAutoCreateTopics()) {
                 throw new ProvisioningException("topic '" + destination.getName()
                         + "' does not exist and spring.cloud.stream.minikafka.binder.auto-create-topics is false", e);
             }
+            throw e;
         }
         destination.provisioned(topic.partitions().size());
+    }
+
+    /** The next call dials the broker afresh instead of waiting out the old channel's back-off. */
+    private synchronized void reconnect() {
+        MiniKafkaAdmin old = admin;
+        admin = new MiniKafkaAdmin(binderProperties.getBrokers(), binderProperties.getAdminTimeout());
+        old.close();
     }
 
     /** Creates a dead-letter topic with as many partitions as its source, unless it exists. */
@@ -105,11 +115,6 @@ public class MiniKafkaTopicProvisioner implements
             log.warn("MiniKafka at " + binderProperties.getBrokers() + " is not reachable (" + e.getMessage()
                     + "); topic '" + destination.getName() + "' will be provisioned when the binding first uses it");
         }
-    }
-
-    /** The admin client, shared with the health indicator. */
-    public MiniKafkaAdmin admin() {
-        return admin;
     }
 
     @Override

@@ -359,9 +359,9 @@ public abstract class AbstractBinderContractTests {
         BindingsLifecycleController bindings = app.getBean(BindingsLifecycleController.class);
 
         bindings.changeState("sink-in-0", BindingsLifecycleController.State.PAUSED);
-        sleep(1_000); // let the consumer see the pause on its next poll
+        sleep(500); // let the consumer see the pause on its next poll
         send(app, "out", "while-paused");
-        assertThat(poll(sink, Duration.ofSeconds(2))).as("nothing arrives while paused").isNull();
+        assertThat(poll(sink, Duration.ofMillis(1_500))).as("nothing arrives while paused").isNull();
 
         bindings.changeState("sink-in-0", BindingsLifecycleController.State.RESUMED);
         assertThat(payloads(sink, 1)).containsExactly("while-paused");

@@ -284,8 +284,16 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
             lateBroker = SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + lateDataDir,
                     "--spring.grpc.server.address=127.0.0.1:" + port, "--server.port=0", "--server.address=127.0.0.1",
                     "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
-            sleep(2_000); // the consumer's back-off is at most 1 s: it has joined its group by now
-            send(app, "out", "after-start");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) { // the group starts at the earliest offset, so the consumer may join before or after this
+                try {
+                    send(app, "out", "after-start");
+                    break;
+                } catch (RuntimeException e) {
+                    assertThat(System.nanoTime()).as("the producer reaches the broker: %s", e).isLessThan(deadline);
+                    sleep(200);
+                }
+            }
             assertThat(payloads(received(app, "sink"), 1)).containsExactly("after-start");
         } finally {
             app.close();
