@@ -1,0 +1,406 @@
+package dev.minikafka.binder;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.Counter;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.integration.acks.AcknowledgmentCallback;
+import org.springframework.integration.core.Pausable;
+import org.springframework.integration.core.RecoveryCallback;
+import org.springframework.integration.endpoint.MessageProducerSupport;
+import org.springframework.integration.support.ErrorMessageUtils;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+import dev.minikafka.binder.properties.MiniKafkaBinderConfigurationProperties;
+import dev.minikafka.binder.provisioning.MiniKafkaDestination;
+import dev.minikafka.binder.provisioning.MiniKafkaTopicProvisioner;
+import dev.minikafka.client.ConsumerRebalanceListener;
+import dev.minikafka.client.ConsumerRecord;
+import dev.minikafka.client.MiniKafkaConsumer;
+import dev.minikafka.client.TopicPartition;
+
+/**
+ * The consumer side of a binding: {@code concurrency} threads, each with its own {@link MiniKafkaConsumer}
+ * (a group member, or statically assigned partitions), each polling, handing records to the binding's
+ * channel one by one (or as Lists in batch mode), and committing what was processed.
+ *
+ * <p><b>Delivery.</b> At least once. A record counts as processed when the application returned without
+ * error, or when it failed {@code maxAttempts} times and the recoverer (error channel, DLQ) took it. After each
+ * poll's records are processed their offsets are committed without waiting, before partitions are revoked
+ * with waiting, and on stop with waiting. In MANUAL ack mode only acknowledged records are committed: the
+ * {@code acknowledgmentCallback} header's {@code acknowledge()} commits the record and every earlier one of
+ * its partition, as in Kafka; it may be called from any thread.
+ *
+ * <p><b>Failures.</b> A record that cannot be processed (a conversion error included) is retried, then given
+ * to the recoverer and committed: it never stalls its partition. A broker that cannot be reached is retried
+ * with an exponential back-off (reconnect-backoff up to reconnect-backoff-max); the thread never dies.
+ *
+ * <p><b>Pause/resume</b> (the bindings actuator endpoint) stops fetching on every consumer's next loop, and
+ * keeps the group membership, so nothing is rebalanced.
+ *
+ * <p>Threading: each consumer is used only by its own thread; {@code pause}, {@code resume}, {@code stop}
+ * and acknowledgements from other threads are handed over through volatile flags and a queue.
+ */
+final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implements Pausable {
+
+    private final MiniKafkaDestination destination;
+    private final MiniKafkaTopicProvisioner provisioner;
+    private final ConsumerSetup setup;
+    private final MiniKafkaBinderConfigurationProperties.Consumer tuning;
+    private final int concurrency;
+    private final boolean batchMode;
+    private final int maxBatchSize;
+    private final boolean manualAck;
+    private final RetryTemplate retryTemplate;
+    private final RecoveryCallback<Object> recoverer;
+    private final Counter received;
+    private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
+    private RecordMessages messages;
+    private volatile boolean paused;
+
+    MiniKafkaInboundChannelAdapter(MiniKafkaDestination destination, MiniKafkaTopicProvisioner provisioner,
+            ConsumerSetup setup, MiniKafkaBinderConfigurationProperties.Consumer tuning, int concurrency,
+            boolean batchMode, int maxBatchSize, boolean manualAck, RetryTemplate retryTemplate,
+            RecoveryCallback<Object> recoverer, Counter received) {
+        this.destination = destination;
+        this.provisioner = provisioner;
+        this.setup = setup;
+        this.tuning = tuning;
+        this.concurrency = Math.max(1, concurrency);
+        this.batchMode = batchMode;
+        this.maxBatchSize = Math.max(1, maxBatchSize);
+        this.manualAck = manualAck;
+        this.retryTemplate = retryTemplate;
+        this.recoverer = recoverer;
+        this.received = received;
+    }
+
+    @Override
+    protected void onInit() {
+        super.onInit();
+        messages = new RecordMessages(getMessageBuilderFactory());
+    }
+
+    @Override
+    protected void doStart() {
+        for (int i = 0; i < concurrency; i++) {
+            ConsumerLoop loop = new ConsumerLoop(i);
+            loops.add(loop);
+            Thread thread = new Thread(loop, "minikafka-" + setup.topic() + "-" + setup.group() + "-" + i);
+            thread.setDaemon(true);
+            loop.thread = thread;
+            thread.start();
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        loops.forEach(loop -> loop.running = false);
+        for (ConsumerLoop loop : loops) {
+            try {
+                loop.thread.join(tuning.getPollTimeout().toMillis() + 15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        loops.clear();
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Partitions currently owned by this binding's consumers (for tests and diagnostics). */
+    Set<TopicPartition> assignment() {
+        Set<TopicPartition> all = new HashSet<>();
+        loops.forEach(loop -> all.addAll(loop.owned));
+        return all;
+    }
+
+    /** One consumer and its thread. */
+    private final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
+
+        private final int index;
+        private final Map<TopicPartition, Long> processed = new HashMap<>();
+        private final Map<TopicPartition, Long> committed = new HashMap<>();
+        private final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
+        private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean running = true;
+        /** The last poll reached the broker; a final commit on stop is tried only then (it would only time out). */
+        private boolean reachable;
+        private Thread thread;
+        private MiniKafkaConsumer consumer;
+
+        ConsumerLoop(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void run() {
+            long backOff = tuning.getReconnectBackoff().toMillis();
+            while (running) {
+                try {
+                    if (consumer == null) {
+                        if (!destination.isProvisioned()) {
+                            provisioner.ensureTopic(destination);
+                        }
+                        consumer = setup.open(index, destination.partitions(), this);
+                    }
+                    applyPause();
+                    drainAcks();
+                    List<ConsumerRecord> records = consumer.poll(tuning.getPollTimeout());
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
+                    drainAcks();
+                    commit(false);
+                    reachable = true;
+                    backOff = tuning.getReconnectBackoff().toMillis();
+                } catch (RuntimeException e) {
+                    reachable = false;
+                    logger.warn(e, () -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
+                            + "') failed; reconnecting in " + tuning.getReconnectBackoff() + "+");
+                    closeConsumer(false);
+                    sleep(backOff);
+                    backOff = Math.min(backOff * 2, tuning.getReconnectBackoffMax().toMillis());
+                }
+            }
+            closeConsumer(true);
+        }
+
+        private void applyPause() {
+            Set<TopicPartition> assigned = consumer.assignment();
+            Set<TopicPartition> pausedNow = consumer.paused();
+            if (paused) {
+                if (pausedNow.size() != assigned.size()) {
+                    consumer.pause(assigned);
+                }
+            } else if (!pausedNow.isEmpty()) {
+                consumer.resume(pausedNow);
+            }
+        }
+
+        private void process(List<ConsumerRecord> records) {
+            if (batchMode) {
+                for (int from = 0; from < records.size(); from += maxBatchSize) {
+                    List<ConsumerRecord> chunk = records.subList(from, Math.min(records.size(), from + maxBatchSize));
+                    List<ConsumerRecord> copy = List.copyOf(chunk);
+                    deliver(messages.toBatchMessage(copy, manualAck ? new Ack(this, copy) : null), copy);
+                }
+            } else {
+                for (ConsumerRecord record : records) {
+                    List<ConsumerRecord> one = List.of(record);
+                    deliver(messages.toMessage(record, manualAck ? new Ack(this, one) : null), one);
+                }
+            }
+        }
+
+        private void deliver(Message<?> message, List<ConsumerRecord> records) {
+            received.increment(records.size());
+            boolean done;
+            try {
+                if (retryTemplate != null) {
+                    retryTemplate.execute(() -> {
+                        sendMessage(message);
+                        return null;
+                    });
+                } else {
+                    sendMessage(message);
+                }
+                done = !manualAck;
+            } catch (RetryException e) {
+                done = recover(message, e.getLastException());
+            } catch (RuntimeException e) {
+                done = recover(message, e);
+            }
+            if (done) {
+                records.forEach(r -> processed.merge(r.topicPartition(), r.offset() + 1, Math::max));
+            }
+        }
+
+        /** Gives a failed message to the recoverer (error channel, DLQ); returns whether it may be committed. */
+        private boolean recover(Message<?> message, Throwable failure) {
+            if (recoverer == null) {
+                logger.error(failure, () -> "Failed to process a message from '" + setup.topic() + "'; skipping it");
+                return true;
+            }
+            Message<?> failed = failure instanceof MessagingException me && me.getFailedMessage() != null
+                    ? me.getFailedMessage() : message;
+            try {
+                recoverer.recover(ErrorMessageUtils.getAttributeAccessor(message, failed), failure);
+            } catch (RuntimeException e) {
+                // Not even the recoverer could take it (e.g. the DLQ is unreachable). Skipping is the lesser evil:
+                // a stalled partition would stop every record behind this one.
+                logger.error(e, () -> "Recovery of a failed message from '" + setup.topic() + "' failed; skipping it");
+            }
+            return true;
+        }
+
+        void acknowledged(List<ConsumerRecord> records) {
+            for (ConsumerRecord r : records) {
+                acks.add(new long[] {r.partition(), r.offset() + 1});
+            }
+        }
+
+        private void drainAcks() {
+            long[] ack;
+            while ((ack = acks.poll()) != null) {
+                processed.merge(new TopicPartition(setup.topic(), (int) ack[0]), ack[1], Math::max);
+            }
+        }
+
+        /** Commits processed offsets that moved since the last commit; waits only when asked to. */
+        private void commit(boolean sync) {
+            if (setup.anonymous() || consumer == null) {
+                return;
+            }
+            Map<TopicPartition, Long> changed = new HashMap<>();
+            processed.forEach((tp, offset) -> {
+                if (!offset.equals(committed.get(tp)) && consumer.assignment().contains(tp)) {
+                    changed.put(tp, offset);
+                }
+            });
+            if (changed.isEmpty()) {
+                return;
+            }
+            if (sync) {
+                consumer.commitSync(changed);
+            } else {
+                consumer.commitAsync(changed, (offsets, failure) -> {
+                    if (failure != null) {
+                        logger.debug(() -> "Commit of " + offsets + " failed: " + failure.getMessage());
+                    }
+                });
+            }
+            committed.putAll(changed);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drainAcks();
+            try {
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                partitions.forEach(tp -> {
+                    Long offset = processed.get(tp);
+                    if (offset != null && !offset.equals(committed.get(tp))) {
+                        offsets.put(tp, offset);
+                    }
+                });
+                if (!offsets.isEmpty() && !setup.anonymous()) {
+                    consumer.commitSync(offsets);
+                }
+            } catch (RuntimeException e) {
+                logger.warn(() -> "Commit before revocation of " + partitions + " failed: " + e.getMessage());
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            owned.addAll(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            owned.removeAll(partitions);
+            partitions.forEach(tp -> {
+                processed.remove(tp);
+                committed.remove(tp);
+            });
+        }
+
+        private void closeConsumer(boolean commitFirst) {
+            if (consumer == null) {
+                return;
+            }
+            try {
+                if (commitFirst && reachable) {
+                    drainAcks();
+                    commit(true);
+                }
+            } catch (RuntimeException e) {
+                logger.warn(() -> "Final commit of '" + setup.topic() + "' failed: " + e.getMessage());
+            }
+            try {
+                consumer.close();
+            } catch (RuntimeException e) {
+                logger.debug(() -> "Closing the consumer failed: " + e.getMessage());
+            }
+            consumer = null;
+            owned.clear();
+            processed.clear();
+            committed.clear();
+        }
+
+        private void sleep(long millis) {
+            long end = System.currentTimeMillis() + millis;
+            while (running && System.currentTimeMillis() < end) {
+                try {
+                    Thread.sleep(Math.min(100, millis));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The {@code acknowledgmentCallback} header of MANUAL ack mode: acknowledging commits the record(s). */
+    private static final class Ack implements AcknowledgmentCallback {
+
+        private final ConsumerLoop loop;
+        private final List<ConsumerRecord> records;
+        private volatile boolean acknowledged;
+
+        Ack(ConsumerLoop loop, List<ConsumerRecord> records) {
+            this.loop = loop;
+            this.records = records;
+        }
+
+        @Override
+        public void acknowledge(Status status) {
+            if (acknowledged) {
+                return;
+            }
+            acknowledged = true;
+            if (status != Status.REQUEUE) {
+                loop.acknowledged(records); // REJECT commits too: the record is done with, as in Kafka's manual ack
+            }
+        }
+
+        @Override
+        public boolean isAcknowledged() {
+            return acknowledged;
+        }
+
+        @Override
+        public boolean isAutoAck() {
+            return false;
+        }
+    }
+}

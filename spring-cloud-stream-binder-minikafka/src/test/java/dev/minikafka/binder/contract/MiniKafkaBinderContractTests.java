@@ -1,0 +1,313 @@
+package dev.minikafka.binder.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import org.springframework.cloud.stream.binder.PollableMessageSource;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.StaticMessageHeaderAccessor;
+import org.springframework.integration.acks.AcknowledgmentCallback;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.messaging.support.MessageBuilder;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.minikafka.binder.MiniKafkaBinderHealthIndicator;
+import dev.minikafka.binder.MiniKafkaHeaders;
+import dev.minikafka.binder.properties.MiniKafkaBinderConfigurationProperties;
+import dev.minikafka.client.Murmur2Partitioner;
+import dev.minikafka.broker.BrokerApplication;
+
+/**
+ * The contract scenarios on the MiniKafka binder, against a broker started in this JVM on loopback, and the
+ * binder's own features that have no binder-neutral form (key header, manual acknowledgement, send failures
+ * on the error channel, health, metrics, starting before the broker).
+ */
+class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
+
+    @TempDir
+    static Path dataDir;
+
+    static ConfigurableApplicationContext broker;
+    static String brokers;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = startBroker(dataDir);
+        brokers = "127.0.0.1:" + broker.getBean(GrpcServerLifecycle.class).getPort();
+    }
+
+    /** The real broker application in its own context, on ephemeral ports (as the broker's own tests run it). */
+    static ConfigurableApplicationContext startBroker(Path dataDir) {
+        return SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + dataDir,
+                "--spring.grpc.server.address=127.0.0.1:0", "--server.port=0", "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Override
+    protected String binderName() {
+        return "minikafka";
+    }
+
+    @Override
+    protected List<String> connectionProperties() {
+        return List.of("--spring.cloud.stream.minikafka.binder.brokers=" + brokers);
+    }
+
+    @Override
+    protected String receivedPartitionHeader() {
+        return MiniKafkaHeaders.RECEIVED_PARTITION;
+    }
+
+    // ---- MiniKafka-specific ------------------------------------------------------------------------------
+
+    @Test
+    void keyHeaderPlacesRecordsWithTheMurmur2PartitionerAndComesBackAsTheReceivedKey() {
+        String topic = unique("keyed");
+        var app = start("sink", "--spring.cloud.stream.minikafka.binder.min-partition-count=4",
+                "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=keyed");
+
+        for (String customer : List.of("alice", "bob", "carol", "dave")) {
+            bridge(app).send("out", MessageBuilder.withPayload(customer).setHeader(MiniKafkaHeaders.MESSAGE_KEY, customer).build());
+        }
+
+        for (Message<?> m : messages(received(app, "sink"), 4)) {
+            byte[] key = (byte[]) m.getHeaders().get(MiniKafkaHeaders.RECEIVED_MESSAGE_KEY);
+            assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo(m.getPayload());
+            assertThat(partitionOf(m)).isEqualTo(Murmur2Partitioner.partition(key, 4));
+        }
+    }
+
+    @Test
+    void messageKeyExpressionChoosesTheKey() {
+        String topic = unique("keyexpr");
+        var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.minikafka.bindings.out.producer.message-key-expression=headers['customer']",
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=keyexpr");
+
+        bridge(app).send("out", MessageBuilder.withPayload("paid").setHeader("customer", "erin").build());
+
+        Message<?> m = messages(received(app, "sink"), 1).getFirst();
+        assertThat(text(m.getHeaders().get(MiniKafkaHeaders.RECEIVED_MESSAGE_KEY))).isEqualTo("erin");
+    }
+
+    @Test
+    void manualAcknowledgementCommitsOnlyAcknowledgedRecords() {
+        String topic = unique("manual");
+        String[] binding = {"--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=manual",
+                "--spring.cloud.stream.minikafka.default.consumer.ack-mode=manual"}; // defaults reach every binding
+        var first = start("sink", binding);
+        send(first, "out", "a", "b", "c");
+        List<Message<?>> got = messages(received(first, "sink"), 3);
+        for (Message<?> m : got.subList(0, 2)) {
+            AcknowledgmentCallback ack = (AcknowledgmentCallback) m.getHeaders()
+                    .get(IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK);
+            ack.acknowledge(); // from this thread, not the consumer's: allowed
+        }
+        sleep(1_000);
+        first.close();
+
+        var second = start("sink", binding);
+        assertThat(payloads(received(second, "sink"), 1)).containsExactly("c");
+    }
+
+    @Test
+    void failedSendGoesToTheBindingsErrorChannel() {
+        String topic = unique("sendfail");
+        var app = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.bindings.out.producer.error-channel-enabled=true",
+                "--spring.cloud.stream.output-bindings=out");
+        BlockingQueue<Message<?>> errors = new LinkedBlockingQueue<>();
+        // the binding's error channel lives in the binder's context and is bridged to the application's
+        app.getBean("errorChannel", SubscribableChannel.class).subscribe(errors::add);
+
+        // partition 7 of a one-partition topic: the broker refuses it
+        bridge(app).send("out", MessageBuilder.withPayload("lost").setHeader("scst_partition", 7).build());
+
+        // (the global channel also carries the framework's own noise, e.g. spring-cloud-stream#3203)
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Throwable failure = null;
+        while (failure == null && System.nanoTime() < deadline) {
+            Message<?> error = poll(errors, Duration.ofMillis(200));
+            if (error instanceof ErrorMessage e && String.valueOf(e.getPayload().getMessage()).contains(topic)) {
+                failure = e.getPayload();
+            }
+        }
+        assertThat(failure).as("a send failure for %s on the error channel", topic).isNotNull();
+        assertThat(failure.getMessage()).contains("partition");
+    }
+
+    @Test
+    void countsRecordsSentAndReceivedPerBindingAndReportsHealthUnderBinders() {
+        String topic = unique("metered");
+        var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=metered");
+        send(app, "out", "1", "2", "3");
+        messages(received(app, "sink"), 3);
+
+        MeterRegistry registry = app.getBean(MeterRegistry.class);
+        assertThat(registry.get("minikafka.binder.records.received").tag("topic", topic).counter().count()).isEqualTo(3);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (registry.get("minikafka.binder.records.sent").tag("topic", topic).counter().count() < 3
+                && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        assertThat(registry.get("minikafka.binder.records.sent").tag("topic", topic).counter().count()).isEqualTo(3);
+
+        HealthEndpoint health = app.getBean(HealthEndpoint.class);
+        assertThat(health.healthForPath("binders", "minikafka").getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void polledRecordThatFailsIsRetriedThenDeadLetteredAndARequeuedOneComesBack() {
+        String topic = unique("polledfail");
+        var app = start("dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.pollable-source=polled",
+                "--spring.cloud.stream.bindings.polled-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.polled-in-0.group=pollers",
+                "--spring.cloud.stream.bindings.polled-in-0.consumer.max-attempts=2",
+                "--spring.cloud.stream.bindings.polled-in-0.consumer.back-off-initial-interval=10",
+                "--spring.cloud.stream.minikafka.bindings.polled-in-0.consumer.enable-dlq=true",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.destination=error." + topic + ".pollers",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.group=dlq-reader");
+        PollableMessageSource source = app.getBean("polled-in-0", PollableMessageSource.class);
+        send(app, "out", "bad", "again");
+
+        int[] attempts = {0};
+        awaitPolled(source, m -> {
+            attempts[0]++;
+            throw new IllegalStateException("cannot handle " + m.getPayload());
+        });
+        assertThat(attempts[0]).isEqualTo(2);
+        Message<?> dead = messages(received(app, "dlqSink"), 1).getFirst();
+        assertThat(dead.getPayload()).isEqualTo("bad");
+        assertThat(text(dead.getHeaders().get("x-exception-message"))).contains("cannot handle bad");
+
+        List<Object> seen = new ArrayList<>();
+        awaitPolled(source, m -> {
+            seen.add(m.getPayload());
+            StaticMessageHeaderAccessor.getAcknowledgmentCallback(m).noAutoAck();
+            StaticMessageHeaderAccessor.getAcknowledgmentCallback(m).acknowledge(AcknowledgmentCallback.Status.REQUEUE);
+        });
+        awaitPolled(source, m -> seen.add(m.getPayload()));
+        assertThat(seen).containsExactly("again", "again");
+    }
+
+    private static void awaitPolled(PollableMessageSource source, org.springframework.messaging.MessageHandler handler) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean polled;
+            try {
+                polled = source.poll(handler, new ParameterizedTypeReference<String>() {
+                });
+            } catch (RuntimeException e) {
+                polled = true; // the handler's failure, after retries and recovery
+            }
+            if (polled) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("nothing to poll within " + WAIT);
+    }
+
+    @Test
+    void healthIsUpWithTheBrokerAndDownWithoutIt() throws Exception {
+        MiniKafkaBinderConfigurationProperties properties = new MiniKafkaBinderConfigurationProperties();
+        properties.setBrokers(brokers);
+        MiniKafkaBinderHealthIndicator up = new MiniKafkaBinderHealthIndicator(properties);
+        assertThat(up.health(true).getStatus()).isEqualTo(Status.UP);
+        up.destroy();
+
+        properties.setBrokers("127.0.0.1:" + freePort());
+        properties.setHealthTimeout(Duration.ofMillis(500));
+        MiniKafkaBinderHealthIndicator down = new MiniKafkaBinderHealthIndicator(properties);
+        assertThat(down.health(true).getStatus()).isEqualTo(Status.DOWN);
+        down.destroy();
+    }
+
+    @Test
+    void bindingsStartBeforeTheBrokerAndConnectOnceItIsUp(@TempDir Path lateDataDir) {
+        int port = freePort();
+        String topic = unique("late");
+        List<String> args = new ArrayList<>(List.of("--spring.cloud.stream.default-binder=minikafka",
+                "--spring.cloud.function.definition=sink", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
+                "--spring.cloud.stream.minikafka.binder.brokers=127.0.0.1:" + port,
+                "--spring.cloud.stream.minikafka.binder.admin-timeout=1s",
+                "--spring.cloud.stream.minikafka.binder.consumer.reconnect-backoff-max=1s",
+                "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=late"));
+        var app = new org.springframework.boot.builder.SpringApplicationBuilder(ContractApp.class)
+                .web(org.springframework.boot.WebApplicationType.NONE).run(args.toArray(String[]::new));
+        ConfigurableApplicationContext lateBroker = null;
+        try {
+            sleep(1_500); // the consumer fails to reach the broker a few times, backing off
+            lateBroker = SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + lateDataDir,
+                    "--spring.grpc.server.address=127.0.0.1:" + port, "--server.port=0", "--server.address=127.0.0.1",
+                    "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) { // the group starts at the earliest offset, so the consumer may join before or after this
+                try {
+                    send(app, "out", "after-start");
+                    break;
+                } catch (RuntimeException e) {
+                    assertThat(System.nanoTime()).as("the producer reaches the broker: %s", e).isLessThan(deadline);
+                    sleep(200);
+                }
+            }
+            assertThat(payloads(received(app, "sink"), 1)).containsExactly("after-start");
+        } finally {
+            app.close();
+            if (lateBroker != null) {
+                lateBroker.close();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
