@@ -1,0 +1,17 @@
+package dev.minikafka.demo.payments;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param binding         the StreamBridge output binding events are sent to
+ * @param eventsPerMinute the rate at start-up
+ * @param autostart       start emitting at start-up instead of waiting for {@code POST /control/start}
+ * @param customers       how many distinct customers the generated events spread over
+ */
+@ConfigurationProperties("payments")
+public record PaymentsProperties(@DefaultValue("paymentEvents-out-0") String binding,
+                                 @DefaultValue("10000") double eventsPerMinute,
+                                 @DefaultValue("false") boolean autostart,
+                                 @DefaultValue("1000") int customers) {
+}
