@@ -65,7 +65,7 @@ final class PacedEmitter {
         return eventsPerSecond;
     }
 
-    void setRate(double eventsPerSecond) {
+    synchronized void setRate(double eventsPerSecond) {
         if (!(eventsPerSecond > 0)) {
             throw new IllegalArgumentException("rate must be positive: " + eventsPerSecond);
         }

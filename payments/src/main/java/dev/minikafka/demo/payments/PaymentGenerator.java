@@ -9,17 +9,26 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Makes up plausible payments: random customers from a fixed pool, amounts, currencies and methods. */
+/**
+ * Makes up plausible payments: random customers from a fixed pool, amounts, currencies and methods. The
+ * pool is split into {@code shards}; a generator for shard {@code s} only uses customers {@code c} with
+ * {@code c % shards == s}, so each sender thread owns its customers.
+ */
 final class PaymentGenerator {
 
     static final List<String> CURRENCIES = List.of("EUR", "USD", "GBP", "JPY", "CHF");
     static final List<String> METHODS = List.of("CARD", "PAYPAL", "BANK_TRANSFER", "APPLE_PAY", "GOOGLE_PAY");
 
-    private final int customers;
+    private final int customersInShard;
+    private final int shard;
+    private final int shards;
     private final Clock clock;
 
-    PaymentGenerator(int customers, Clock clock) {
-        this.customers = Math.max(1, customers);
+    PaymentGenerator(int customers, int shard, int shards, Clock clock) {
+        this.shard = shard;
+        this.shards = shards;
+        // customers shard, shard + shards, shard + 2 * shards, ... below customers
+        this.customersInShard = Math.max(1, (customers - shard + shards - 1) / shards);
         this.clock = clock;
     }
 
@@ -27,7 +36,8 @@ final class PaymentGenerator {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String id = UUID.randomUUID().toString();
         BigDecimal amount = BigDecimal.valueOf(random.nextLong(100, 50_000)).movePointLeft(2).setScale(2, RoundingMode.UNNECESSARY);
-        return new PaymentEvent(id, "ord-" + id, "customer-%04d".formatted(random.nextInt(customers)), amount,
+        int customer = random.nextInt(customersInShard) * shards + shard;
+        return new PaymentEvent(id, "ord-" + id, "customer-%04d".formatted(customer), amount,
                 CURRENCIES.get(random.nextInt(CURRENCIES.size())), METHODS.get(random.nextInt(METHODS.size())),
                 clock.instant());
     }

@@ -9,11 +9,15 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The stream of payment events: generated, paced and sent through {@link StreamBridge} to the output
- * binding, whose destination and partitioning live in application.yml. Stopped until started (or
- * {@code payments.autostart}); stopped with the application.
+ * binding, whose destination and partitioning live in application.yml. {@code payments.senders} pacing
+ * threads each send an equal share of the rate for their own share of the customers (one customer, one
+ * thread: its events stay in order). Stopped until started (or {@code payments.autostart}); stopped with
+ * the application.
  */
 @Component
 public class PaymentStream implements SmartLifecycle {
@@ -23,19 +27,26 @@ public class PaymentStream implements SmartLifecycle {
     private final StreamBridge bridge;
     private final EventMeters meters;
     private final PaymentsProperties properties;
-    private final PaymentGenerator generator;
-    private final PacedEmitter emitter;
+    private final List<PacedEmitter> emitters;
+    private volatile double eventsPerSecond;
     private volatile boolean lifecycleRunning;
 
     public PaymentStream(StreamBridge bridge, EventMeters meters, PaymentsProperties properties, Clock clock) {
         this.bridge = bridge;
         this.meters = meters;
         this.properties = properties;
-        this.generator = new PaymentGenerator(properties.customers(), clock);
-        this.emitter = new PacedEmitter(this::sendOne, properties.eventsPerMinute() / 60.0, System::nanoTime, "payments-emitter");
+        this.eventsPerSecond = properties.eventsPerMinute() / 60.0;
+        int senders = properties.senders();
+        List<PacedEmitter> shards = new ArrayList<>(senders);
+        for (int shard = 0; shard < senders; shard++) {
+            PaymentGenerator generator = new PaymentGenerator(properties.customers(), shard, senders, clock);
+            shards.add(new PacedEmitter(() -> sendOne(generator), eventsPerSecond / senders, System::nanoTime,
+                    "payments-sender-" + shard));
+        }
+        this.emitters = List.copyOf(shards);
     }
 
-    private boolean sendOne() {
+    private boolean sendOne(PaymentGenerator generator) {
         PaymentEvent event = generator.next();
         long start = System.nanoTime();
         try {
@@ -51,37 +62,40 @@ public class PaymentStream implements SmartLifecycle {
         return false;
     }
 
-    public void startEmitting() {
-        emitter.start();
+    public synchronized void startEmitting() {
+        emitters.forEach(PacedEmitter::start);
     }
 
-    public void stopEmitting() {
-        emitter.stop();
+    public synchronized void stopEmitting() {
+        emitters.forEach(PacedEmitter::stop);
     }
 
     public boolean isEmitting() {
-        return emitter.isRunning();
+        return emitters.getFirst().isRunning();
     }
 
     public double eventsPerSecond() {
-        return emitter.eventsPerSecond();
+        return eventsPerSecond;
     }
 
-    public void setEventsPerSecond(double eventsPerSecond) {
-        emitter.setRate(eventsPerSecond);
+    public synchronized void setEventsPerSecond(double eventsPerSecond) {
+        for (PacedEmitter emitter : emitters) {
+            emitter.setRate(eventsPerSecond / emitters.size());
+        }
+        this.eventsPerSecond = eventsPerSecond;
     }
 
     @Override
     public void start() {
         lifecycleRunning = true;
         if (properties.autostart()) {
-            emitter.start();
+            startEmitting();
         }
     }
 
     @Override
     public void stop() {
-        emitter.stop();
+        stopEmitting();
         lifecycleRunning = false;
     }
 

@@ -54,7 +54,7 @@ class PaymentsStreamTest {
 
         System.out.printf("warm-up %d, window %.3f s: %d events; %d in %.3f s%n", warmUp, windowSeconds, window, total, totalSeconds);
         // Never ahead of the schedule, and keeping up with it over the window (with room for a busy machine).
-        assertThat((double) total).isLessThanOrEqualTo(rate * totalSeconds + 1);
+        assertThat((double) total).isLessThanOrEqualTo(rate * totalSeconds + 2); // two senders, each may round up one
         assertThat((double) window).isGreaterThanOrEqualTo(rate * windowSeconds * 0.8);
     }
 
