@@ -1,0 +1,31 @@
+package dev.minikafka.demo.orders;
+
+import dev.minikafka.demo.common.EventMeters;
+import dev.minikafka.demo.common.PaymentEvent;
+import dev.minikafka.demo.common.StatsDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The binding's function ({@code createOrder-in-0}, group {@code orders}) and this service's /stats details. */
+@Configuration(proxyBeanMethods = false)
+class OrdersFunctions {
+
+    @Bean
+    Consumer<PaymentEvent> createOrder(OrderService orders, EventMeters meters) {
+        return payment -> meters.consume(payment, () -> orders.createOrder(payment));
+    }
+
+    @Bean
+    StatsDetails ordersStatsDetails(OrderService orders) {
+        return () -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("ordersCreated", orders.created());
+            details.put("duplicates", orders.duplicates());
+            return details;
+        };
+    }
+}
