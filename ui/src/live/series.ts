@@ -1,0 +1,78 @@
+import type { Snapshot } from '../types';
+import { CONSUMER_SERVICES } from '../types';
+
+/** uPlot's data layout: x values (seconds), then one array per series; null draws a gap. */
+export type ChartData = [number[], ...(number | null)[][]];
+
+export interface SeriesSet {
+  labels: string[];
+  data: ChartData;
+}
+
+const time = (snapshots: Snapshot[]) => snapshots.map((s) => s.ts / 1000);
+
+function build(snapshots: Snapshot[], columns: { label: string; value: (s: Snapshot) => number | null | undefined }[]): SeriesSet {
+  return {
+    labels: columns.map((c) => c.label),
+    data: [time(snapshots), ...columns.map((c) => snapshots.map((s) => c.value(s) ?? null))],
+  };
+}
+
+/** Events/s: what the broker took in and handed out, and what every service says it produced or consumed. */
+export function throughputSeries(snapshots: Snapshot[]): SeriesSet {
+  return build(snapshots, [
+    { label: 'broker in', value: (s) => s.broker?.totals.eventsInPerSec },
+    { label: 'broker out', value: (s) => s.broker?.totals.eventsOutPerSec },
+    { label: 'payments produced', value: (s) => s.services.payments?.eventsPerSec },
+    ...CONSUMER_SERVICES.map((name) => ({ label: `${name} consumed`, value: (s: Snapshot) => s.services[name]?.eventsPerSec })),
+  ]);
+}
+
+/** Lag per consumer group, one series for every group seen in the window. */
+export function lagSeries(snapshots: Snapshot[]): SeriesSet {
+  const groups = [...new Set(snapshots.flatMap((s) => s.broker?.groups.map((g) => g.group) ?? []))].sort();
+  return build(snapshots, groups.map((group) => ({
+    label: group,
+    value: (s: Snapshot) => (s.broker ? (s.broker.groups.find((g) => g.group === group)?.lag ?? null) : null),
+  })));
+}
+
+/** Broker enqueue latency percentiles (null over an interval without appends: a gap). */
+export function enqueueLatencySeries(snapshots: Snapshot[]): SeriesSet {
+  return build(snapshots, (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, value: (s: Snapshot) => s.broker?.latencyMs[p] })));
+}
+
+/** End-to-end latency (record timestamp to processed) of every consumer service, p50 and p99. */
+export function endToEndSeries(snapshots: Snapshot[]): SeriesSet {
+  return build(snapshots, CONSUMER_SERVICES.flatMap((name) => (['p50', 'p99'] as const).map((p) => ({
+    label: `${name} ${p}`,
+    value: (s: Snapshot) => s.services[name]?.endToEndLatencyMs[p],
+  }))));
+}
+
+export type LagHealth = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'UNKNOWN';
+
+/**
+ * A group's lag health over the window, after Burrow's rules, on the snapshots we have:
+ * OK when lag is zero at some point or falling; WARN when it rose in every one of the last few
+ * snapshots; STALL when the committed offsets did not move while there was lag; STOP when the group
+ * has no live member and lag is left.
+ */
+export function lagHealth(snapshots: Snapshot[], group: string, window = 10): LagHealth {
+  const rows = snapshots.slice(-window).map((s) => s.broker?.groups.find((g) => g.group === group)).filter((g) => g !== undefined);
+  const last = rows.at(-1);
+  if (!last || rows.length < 2) return 'UNKNOWN';
+  if (last.lag === 0 || rows.some((r) => r.lag === 0)) return 'OK';
+  if (last.members === 0) return 'STOP';
+  const committed = (r: typeof last) => r.partitions.reduce((sum, p) => sum + p.committedOffset, 0);
+  if (committed(rows[0]) === committed(last)) return 'STALL';
+  const rising = rows.slice(1).every((r, i) => r.lag > rows[i].lag);
+  return rising && rows.length >= 4 ? 'WARN' : 'OK';
+}
+
+/** Lag in time: how long the group needs to read its lag at its current rate (seconds), if it reads. */
+export function lagSeconds(lag: number, eventsPerSec: number | null | undefined): number | null {
+  if (lag === 0) return 0;
+  if (!eventsPerSec || eventsPerSec <= 0) return null;
+  return lag / eventsPerSec;
+}
