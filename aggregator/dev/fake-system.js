@@ -139,7 +139,7 @@ function brokerHandler(state, streams, currentSeq, intervalMs) {
     m = path.match(/^\/api\/v1\/topics\/payments\/partitions\/(\d+)\/records$/);
     if (m && req.method === 'GET') return browse(state, Number(m[1]), url.searchParams, res);
     if (path === '/api/v1/groups') {
-      return json(res, 200, { groups: Object.entries(state.groups).map(([groupId, g]) => ({ groupId, state: 'STABLE', members: 1, lag: lagOf(state, g) })) });
+      return json(res, 200, { groups: Object.entries(state.groups).sort(([a], [b]) => a.localeCompare(b)).map(([groupId, g]) => ({ groupId, state: 'STABLE', members: 1, lag: lagOf(state, g) })) });
     }
     m = path.match(/^\/api\/v1\/groups\/([^/]+)$/);
     if (m && req.method === 'GET') {
