@@ -188,27 +188,33 @@ function browse(state, partition, params, res) {
   return json(res, 200, { topic: 'payments', partition, logStartOffset: 0, logEndOffset: p.end, nextOffset: offset + records.length, records });
 }
 
+function controlState(state) {
+  return { running: state.running, eventsPerMinute: state.perSecond * 60, eventsPerSecond: state.perSecond, sent: state.produced, sendFailures: 0 };
+}
+
 function paymentsHandler(state, calls) {
   return async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/__calls') return json(res, 200, calls);
-    if (path === '/stats') return json(res, 200, serviceStats('payments', state.running ? state.perSecond : 0, state.produced));
-    if (path === '/control' && req.method === 'GET') return json(res, 200, { running: state.running, perSecond: state.perSecond });
+    if (path === '/stats') return json(res, 200, serviceStats('payments', state.running ? state.perSecond : 0, state.produced, controlState(state)));
+    if (path === '/control' && req.method === 'GET') return json(res, 200, controlState(state));
     if (path === '/control/start' && req.method === 'POST') {
       calls.push({ command: 'start', at: Date.now() });
       state.running = true;
-      return json(res, 200, { running: true, perSecond: state.perSecond });
+      return json(res, 200, controlState(state));
     }
     if (path === '/control/stop' && req.method === 'POST') {
       calls.push({ command: 'stop', at: Date.now() });
       state.running = false;
-      return json(res, 200, { running: false, perSecond: state.perSecond });
+      return json(res, 200, controlState(state));
     }
     if (path === '/control/rate' && req.method === 'PUT') {
       const body = JSON.parse((await readBody(req)) || '{}');
       calls.push({ command: 'rate', body, at: Date.now() });
-      state.perSecond = body.perSecond ?? body.perMinute / 60;
-      return json(res, 200, { running: state.running, perSecond: state.perSecond });
+      const perSecond = body.eventsPerSecond ?? body.eventsPerMinute / 60;
+      if (!(perSecond > 0)) return problem(res, 400, 'give exactly one of eventsPerMinute or eventsPerSecond');
+      state.perSecond = perSecond;
+      return json(res, 200, controlState(state));
     }
     return problem(res, 404, `no such endpoint ${path}`);
   };
@@ -219,15 +225,23 @@ function consumerHandler(state, name) {
     const path = new URL(req.url, 'http://x').pathname;
     if (path !== '/stats') return problem(res, 404, `no such endpoint ${path}`);
     const g = state.groups[name];
-    return json(res, 200, serviceStats(name, g.outRate, g.processed));
+    return json(res, 200, serviceStats(name, g.outRate, g.processed, {}));
   };
 }
 
-function serviceStats(service, eventsPerSec, processed) {
-  const busy = eventsPerSec > 0;
+/** `/stats` in the shape of docs/demo-services.md (demo branch). */
+function serviceStats(service, perSecond, total, details) {
+  const count = perSecond > 0 ? Math.round(perSecond * 30) : 0;
   const base = { payments: 0.4, orders: 2, notifications: 1, analytics: 5 }[service];
-  const lat = (k) => (busy ? { p50: base * k, p95: base * k * 2.5, p99: base * k * 4 } : { p50: null, p95: null, p99: null });
-  return { service, eventsPerSec, processed, errors: 0, retries: service === 'notifications' ? Math.floor(processed / 1000) : 0, dlq: 0, processingLatencyMs: lat(1), endToEndLatencyMs: lat(3) };
+  const window = (k) => (count ? { count, mean: base * k * 1.2, p50: base * k, p95: base * k * 2.5, p99: base * k * 4, max: base * k * 6 } : { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 });
+  const producer = service === 'payments';
+  return {
+    service, instance: `${service}-fake`, role: producer ? 'producer' : 'consumer', destination: 'payments', group: producer ? null : service,
+    time: new Date().toISOString(), uptimeSeconds: 1,
+    events: { total: total, perSecond },
+    latencyMs: { processing: window(1), endToEnd: producer ? window(0) : window(3) },
+    errors: 0, retries: service === 'notifications' ? Math.floor(total / 1000) : 0, dlq: 0, details,
+  };
 }
 
 function listen(handler, port, host) {

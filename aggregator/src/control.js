@@ -4,10 +4,10 @@ import { describe } from './service-poller.js';
 
 /**
  * Relays the dashboard's Start/Stop/rate to Payments:
- *   GET  /api/control        -> Payments' state {running, perSecond}
+ *   GET  /api/control        -> Payments' state {running, eventsPerSecond, eventsPerMinute, sent, sendFailures}
  *   POST /api/control/start  -> POST /control/start
  *   POST /api/control/stop   -> POST /control/stop
- *   PUT  /api/control/rate   {perSecond} | {perMinute} -> PUT /control/rate
+ *   PUT  /api/control/rate   {eventsPerSecond} | {eventsPerMinute} -> PUT /control/rate
  * Unknown commands and bad rates are a 400 problem detail and never reach Payments; Payments down is 502.
  * After a successful command the poller re-reads the state so the next snapshot shows it.
  */
@@ -60,8 +60,9 @@ export function createControlHandler({ paymentsUrl, poller, timeoutMs = 2000 }) 
       // A 4xx from Payments is the user's mistake and keeps its status; anything else is a bad gateway.
       return sendProblem(res, response.status >= 400 && response.status < 500 ? response.status : 502, `Payments answered: ${detail}`);
     }
-    if (target !== CONTROL_PATHS.state) await poller?.pollControl().catch(() => {});
-    const state = target === CONTROL_PATHS.state || !poller ? normalizeControl(json) : { running: poller.control.running, perSecond: poller.control.perSecond };
+    // Payments answers every command with its new state; the poller takes it too, so the next snapshot shows it.
+    const state = normalizeControl(json);
+    if (poller && target !== CONTROL_PATHS.state) poller.control = { up: true, error: null, ...state };
     return sendJson(res, 200, state);
   };
 }

@@ -17,7 +17,7 @@ export class ServicePoller {
     for (const name of Object.keys(services)) {
       this.state[name] = { up: false, since: Date.now(), error: 'not polled yet', stats: null };
     }
-    this.control = { up: false, error: 'not polled yet', running: false, perSecond: null };
+    this.control = { up: false, error: 'not polled yet', ...normalizeControl(null) };
   }
 
   start() {

@@ -97,27 +97,32 @@ test('a WebSocket client gets the history first, then live snapshots', async () 
 test('Start, rate and Stop are relayed to Payments and show in the state', async () => {
   let res = await api('/api/control/start', { method: 'POST' });
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { running: true, perSecond: 200 });
-  res = await api('/api/control/rate', json({ perMinute: 6000 }));
+  assert.deepEqual(await res.json(), { running: true, eventsPerSecond: 200, eventsPerMinute: 12000, sent: fake.state.produced, sendFailures: 0 });
+  res = await api('/api/control/rate', json({ eventsPerMinute: 6000 }));
   assert.equal(res.status, 200);
-  assert.equal((await res.json()).perSecond, 100);
+  assert.equal((await res.json()).eventsPerSecond, 100);
   res = await api('/api/control');
-  assert.deepEqual(await res.json(), { running: true, perSecond: 100 });
+  assert.equal((await res.json()).eventsPerSecond, 100);
+  await new Promise((r) => setTimeout(r, 150)); // one snapshot interval
+  const snapshot = await (await api('/api/snapshot')).json();
+  assert.equal(snapshot.control.running, true, 'the next snapshot shows the new state');
+  assert.equal(snapshot.control.eventsPerSecond, 100);
   res = await api('/api/control/stop', { method: 'POST' });
   assert.equal((await res.json()).running, false);
   assert.deepEqual(fake.calls.map((c) => c.command), ['start', 'rate', 'stop']);
-  assert.deepEqual(fake.calls[1].body, { perMinute: 6000 });
+  assert.deepEqual(fake.calls[1].body, { eventsPerMinute: 6000 });
 });
 
 test('bad control input is a 400 problem detail and never reaches Payments', async () => {
   const before = fake.calls.length;
   const cases = [
     ['/api/control/launch', { method: 'POST' }],
-    ['/api/control/rate', json({ perSecond: -5 })],
-    ['/api/control/rate', json({ perSecond: 'fast' })],
-    ['/api/control/rate', json({ perSecond: 1, perMinute: 60 })],
+    ['/api/control/rate', json({ eventsPerSecond: -5 })],
+    ['/api/control/rate', json({ eventsPerSecond: 'fast' })],
+    ['/api/control/rate', json({ eventsPerSecond: 200000 })],
+    ['/api/control/rate', json({ eventsPerSecond: 1, eventsPerMinute: 60 })],
     ['/api/control/rate', json({ speed: 3 })],
-    ['/api/control/rate', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"perSecond":' }],
+    ['/api/control/rate', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"eventsPerSecond":' }],
     ['/api/control/rate', { method: 'PUT' }],
   ];
   for (const [p, init] of cases) {

@@ -31,19 +31,34 @@ test('a broker whose stream is open but silent past staleMs counts as down', () 
   assert.match(snapshot.sources.broker.error, /no snapshot for 8 s/);
 });
 
-test('stats keep the known fields only, missing ones become null', () => {
-  assert.deepEqual(normalizeStats('orders', { eventsPerSec: 12.5, processed: 100, extra: 1, processingLatencyMs: { p50: 2 } }), {
-    service: 'orders', eventsPerSec: 12.5, processed: 100, errors: null, retries: null, dlq: null,
-    processingLatencyMs: { p50: 2, p95: null, p99: null }, endToEndLatencyMs: { p50: null, p95: null, p99: null },
+test('stats in the services\' shape become the snapshot\'s flat shape; an empty latency window is a gap', () => {
+  const body = {
+    service: 'orders', instance: 'orders-6f2a1c', role: 'consumer', group: 'orders', events: { total: 52000, perSecond: 166.4 },
+    latencyMs: { processing: { count: 52000, mean: 0.41, p50: 0.3, p95: 0.9, p99: 2.1, max: 7.5 }, endToEnd: { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 } },
+    errors: 1, retries: 2, dlq: 0, details: { ordersCreated: 51990 },
+  };
+  assert.deepEqual(normalizeStats('orders', body), {
+    service: 'orders', instance: 'orders-6f2a1c', eventsPerSec: 166.4, processed: 52000, errors: 1, retries: 2, dlq: 0,
+    processingLatencyMs: { p50: 0.3, p95: 0.9, p99: 2.1 }, endToEndLatencyMs: { p50: null, p95: null, p99: null },
   });
-  assert.deepEqual(normalizeControl({ running: true, perMinute: 600 }), { running: true, perSecond: 10 });
+  assert.deepEqual(normalizeStats('analytics', { bogus: true }).processingLatencyMs, { p50: null, p95: null, p99: null });
+  assert.equal(normalizeStats('analytics', 'not an object').eventsPerSec, null);
 });
 
-test('a rate is exactly one positive, bounded perSecond or perMinute', () => {
-  assert.deepEqual(validateRate({ perSecond: 100 }), { body: { perSecond: 100 } });
-  assert.deepEqual(validateRate({ perMinute: 10000 }), { body: { perMinute: 10000 } });
-  for (const bad of [null, [], 5, {}, { perSecond: 0 }, { perSecond: -1 }, { perSecond: '10' }, { perSecond: 1e9 },
-    { perSecond: 1, perMinute: 60 }, { rate: 5 }]) {
+test('the control state carries both rate units', () => {
+  assert.deepEqual(normalizeControl({ running: true, eventsPerMinute: 10000, eventsPerSecond: 166.667, sent: 5, sendFailures: 0 }), {
+    running: true, eventsPerSecond: 166.667, eventsPerMinute: 10000, sent: 5, sendFailures: 0,
+  });
+  assert.deepEqual(normalizeControl({ running: false, eventsPerMinute: 600 }), { running: false, eventsPerSecond: 10, eventsPerMinute: 600, sent: null, sendFailures: null });
+});
+
+test('a rate is exactly one positive number within Payments\' range, in either unit', () => {
+  assert.deepEqual(validateRate({ eventsPerSecond: 100 }), { body: { eventsPerSecond: 100 } });
+  assert.deepEqual(validateRate({ eventsPerMinute: 10000 }), { body: { eventsPerMinute: 10000 } });
+  assert.deepEqual(validateRate({ perSecond: 100000 }), { body: { eventsPerSecond: 100000 } }, 'alias, at the top of the range');
+  assert.deepEqual(validateRate({ perMinute: 1 }), { body: { eventsPerMinute: 1 } }, 'alias, at the bottom of the range');
+  for (const bad of [null, [], 5, {}, { eventsPerSecond: 0 }, { eventsPerSecond: -1 }, { eventsPerSecond: '10' }, { eventsPerSecond: 100001 },
+    { eventsPerMinute: 0.5 }, { eventsPerSecond: 1, eventsPerMinute: 60 }, { rate: 5 }, { eventsPerSecond: null }]) {
     assert.ok(validateRate(bad).error, `${JSON.stringify(bad)} should be refused`);
   }
 });

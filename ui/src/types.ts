@@ -44,6 +44,7 @@ export interface BrokerSnapshot {
 
 export interface ServiceStats {
   service: string;
+  instance: string | null;
   eventsPerSec: number | null;
   processed: number | null;
   errors: number | null;
@@ -63,7 +64,10 @@ export interface ControlState {
   up: boolean;
   error: string | null;
   running: boolean;
-  perSecond: number | null;
+  eventsPerSecond: number | null;
+  eventsPerMinute: number | null;
+  sent: number | null;
+  sendFailures: number | null;
 }
 
 export interface Snapshot {

@@ -13,11 +13,11 @@ function mockFetch(answer: (url: string, init: RequestInit) => { status: number;
 
 afterEach(() => vi.unstubAllGlobals());
 
-const stopped = { up: true, error: null, running: false, perSecond: 200 };
+const stopped = { up: true, error: null, running: false, eventsPerSecond: 200, eventsPerMinute: 12000, sent: 0, sendFailures: 0 };
 
 describe('StreamControl', () => {
   it('Start Stream posts to the control relay and turns into Stop Stream', async () => {
-    const fetch = mockFetch(() => ({ status: 200, body: { running: true, perSecond: 200 } }));
+    const fetch = mockFetch(() => ({ status: 200, body: { ...stopped, running: true } }));
     render(<StreamControl control={stopped} />);
     expect(screen.getByText(/200 events\/s \(12,000\/min\)/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Start Stream' }));
@@ -26,16 +26,16 @@ describe('StreamControl', () => {
   });
 
   it('sends the rate in the chosen unit', async () => {
-    const fetch = mockFetch(() => ({ status: 200, body: { running: false, perSecond: 100 } }));
+    const fetch = mockFetch(() => ({ status: 200, body: { ...stopped, eventsPerSecond: 100 } }));
     render(<StreamControl control={stopped} />);
     fireEvent.change(screen.getByLabelText('rate'), { target: { value: '6000' } });
-    fireEvent.change(screen.getByLabelText('rate unit'), { target: { value: 'perMinute' } });
+    fireEvent.change(screen.getByLabelText('rate unit'), { target: { value: 'eventsPerMinute' } });
     fireEvent.click(screen.getByRole('button', { name: 'Set rate' }));
     await waitFor(() => expect(fetch).toHaveBeenCalled());
     const [url, init] = fetch.mock.calls[0];
     expect(url).toBe('/api/control/rate');
     expect(init.method).toBe('PUT');
-    expect(JSON.parse(init.body as string)).toEqual({ perMinute: 6000 });
+    expect(JSON.parse(init.body as string)).toEqual({ eventsPerMinute: 6000 });
   });
 
   it('shows the relay\'s problem detail when a call fails', async () => {

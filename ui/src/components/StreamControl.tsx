@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { request } from '../api';
 import type { ControlState } from '../types';
 
-type Unit = 'perSecond' | 'perMinute';
+type Unit = 'eventsPerSecond' | 'eventsPerMinute';
 
 /** Start/Stop the Payments stream and set its rate, through the aggregator's control relay. */
 export function StreamControl({ control }: { control: ControlState | null }) {
@@ -10,7 +10,7 @@ export function StreamControl({ control }: { control: ControlState | null }) {
   const [error, setError] = useState<string | null>(null);
   const [override, setOverride] = useState<boolean | null>(null);
   const [rate, setRate] = useState('');
-  const [unit, setUnit] = useState<Unit>('perSecond');
+  const [unit, setUnit] = useState<Unit>('eventsPerSecond');
   const running = override ?? control?.running ?? false;
   const reachable = control?.up ?? false;
 
@@ -38,7 +38,7 @@ export function StreamControl({ control }: { control: ControlState | null }) {
     void call('/api/control/rate', { method: 'PUT', body: { [unit]: value } });
   };
 
-  const current = control?.perSecond;
+  const current = control?.eventsPerSecond;
   return (
     <section className="card control" aria-label="Payments stream">
       <h3>Payments stream</h3>
@@ -54,6 +54,8 @@ export function StreamControl({ control }: { control: ControlState | null }) {
         <span className="muted">
           {!reachable ? 'Payments not reachable' : running ? 'running' : 'stopped'}
           {current ? ` · ${formatRate(current)}` : ''}
+          {control?.sent ? ` · ${control.sent.toLocaleString()} sent` : ''}
+          {control?.sendFailures ? ` · ${control.sendFailures.toLocaleString()} failed` : ''}
         </span>
       </div>
       <form className="control-row" onSubmit={submitRate}>
@@ -61,8 +63,8 @@ export function StreamControl({ control }: { control: ControlState | null }) {
           Rate <input type="number" min="0" step="any" inputMode="decimal" value={rate} onChange={(e) => setRate(e.target.value)} placeholder={current ? String(Math.round(current)) : '200'} aria-label="rate" />
         </label>
         <select value={unit} onChange={(e) => setUnit(e.target.value as Unit)} aria-label="rate unit">
-          <option value="perSecond">events/s</option>
-          <option value="perMinute">events/min</option>
+          <option value="eventsPerSecond">events/s</option>
+          <option value="eventsPerMinute">events/min</option>
         </select>
         <button type="submit" disabled={busy || !reachable || rate === ''}>Set rate</button>
       </form>

@@ -4,7 +4,7 @@ const T0 = 1_795_621_000_000;
 
 export function stats(service: string, eventsPerSec: number): ServiceStats {
   return {
-    service, eventsPerSec, processed: eventsPerSec * 10, errors: 1, retries: 2, dlq: 0,
+    service, instance: `${service}-1`, eventsPerSec, processed: eventsPerSec * 10, errors: 1, retries: 2, dlq: 0,
     processingLatencyMs: { p50: 1, p95: 2, p99: 3 }, endToEndLatencyMs: { p50: 4, p95: 5, p99: 6 },
   };
 }
@@ -32,6 +32,6 @@ export function snapshot(seq: number, rates: Record<string, number> = {}, lags: 
     sources: Object.fromEntries([['broker', { up: true, since: T0, error: null }], ...names.map((n) => [n, { up: n in rates, since: T0, error: n in rates ? null : 'ECONNREFUSED' }])]),
     broker: brokerSnapshot(lags),
     services: Object.fromEntries(names.map((n) => [n, n in rates ? stats(n, rates[n]) : null])),
-    control: { up: true, error: null, running: false, perSecond: 200 },
+    control: { up: true, error: null, running: false, eventsPerSecond: 200, eventsPerMinute: 12000, sent: 0, sendFailures: 0 },
   };
 }
