@@ -1,29 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { usePolled } from '../live/usePolled';
 import { broker, request, type GroupDescription, type GroupSummary } from '../api';
 import { formatNumber } from '../format';
 
 /** Consumer groups: the list, then one group's members, assignments and lag per partition, and a reset. */
 export function Groups() {
-  const [groups, setGroups] = useState<GroupSummary[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const list = await request<{ groups: GroupSummary[] }>(broker('groups'));
-      setGroups(list.groups);
-      setError(null);
-      setSelected((s) => s ?? list.groups[0]?.groupId ?? null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, [load]);
+  const [chosen, setSelected] = useState<string | null>(null);
+  const { data: groups, error, reload } = usePolled(async () => (await request<{ groups: GroupSummary[] }>(broker('groups'))).groups, 5000);
+  const selected = chosen ?? groups?.[0]?.groupId ?? null;
 
   return (
     <div className="grid">
@@ -45,27 +29,13 @@ export function Groups() {
           </table>
         </div>
       </section>
-      {selected && <GroupDetail key={selected} groupId={selected} onChanged={load} />}
+      {selected && <GroupDetail key={selected} groupId={selected} onChanged={reload} />}
     </div>
   );
 }
 
 function GroupDetail({ groupId, onChanged }: { groupId: string; onChanged: () => void }) {
-  const [group, setGroup] = useState<GroupDescription | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setGroup(await request<GroupDescription>(broker(`groups/${encodeURIComponent(groupId)}`)));
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [groupId]);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), 3000);
-    return () => clearInterval(timer);
-  }, [load]);
+  const { data: group, error, reload } = usePolled(() => request<GroupDescription>(broker(`groups/${encodeURIComponent(groupId)}`)), 3000, groupId);
 
   if (error) return <p className="error card wide" role="alert">{error}</p>;
   if (!group) return <p className="card wide muted">loading {groupId}…</p>;
@@ -100,7 +70,7 @@ function GroupDetail({ groupId, onChanged }: { groupId: string; onChanged: () =>
           </table>
         </div>
       </section>
-      <ResetOffsets groupId={groupId} topics={topics} hasMembers={group.members.length > 0} onDone={() => { void load(); onChanged(); }} />
+      <ResetOffsets groupId={groupId} topics={topics} hasMembers={group.members.length > 0} onDone={() => { reload(); onChanged(); }} />
     </>
   );
 }

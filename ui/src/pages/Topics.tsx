@@ -1,31 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { usePolled } from '../live/usePolled';
 import { broker, request, type TopicDescription, type TopicSummary } from '../api';
 import { formatBytes, formatNumber } from '../format';
 
 /** Topics and their partitions (offsets, size, segments, queue depth), and a form to create one. */
 export function Topics() {
-  const [topics, setTopics] = useState<TopicDescription[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const list = await request<{ topics: TopicSummary[] }>(broker('topics'));
-      setTopics(await Promise.all(list.topics.map((t) => request<TopicDescription>(broker(`topics/${encodeURIComponent(t.name)}`)))));
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, [load]);
+  const { data: topics, error, reload } = usePolled(async () => {
+    const list = await request<{ topics: TopicSummary[] }>(broker('topics'));
+    return Promise.all(list.topics.map((t) => request<TopicDescription>(broker(`topics/${encodeURIComponent(t.name)}`))));
+  }, 5000);
 
   return (
     <div className="grid">
-      <CreateTopic onCreated={load} />
+      <CreateTopic onCreated={reload} />
       {error && <p className="error card wide" role="alert">{error}</p>}
       {topics?.length === 0 && <p className="card wide muted">No topics yet.</p>}
       {topics?.map((t) => (
