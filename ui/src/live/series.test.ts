@@ -49,6 +49,8 @@ describe('lag health', () => {
   it('is unknown without enough data', () => {
     expect(lagHealth(window([4]), 'orders')).toBe('UNKNOWN');
     expect(lagHealth(window([4, 5]), 'nobody')).toBe('UNKNOWN');
+    const uncommitted = window([0, 0]).map((x) => ({ ...x, broker: { ...x.broker!, groups: x.broker!.groups.map((g) => ({ ...g, partitions: [] })) } }));
+    expect(lagHealth(uncommitted, 'orders')).toBe('UNKNOWN');
   });
   it('turns lag into time at the current rate', () => {
     expect(lagSeconds(500, 100)).toBe(5);

@@ -53,7 +53,8 @@ export function endToEndSeries(snapshots: Snapshot[]): SeriesSet {
 export type LagHealth = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'UNKNOWN';
 
 /**
- * A group's lag health over the window, after Burrow's rules, on the snapshots we have:
+ * A group's lag health over the window, after Burrow's rules, on the snapshots we have (UNKNOWN before
+ * two snapshots, or while the group has committed nothing):
  * OK when lag is zero at some point or falling; WARN when it rose in every one of the last few
  * snapshots; STALL when the committed offsets did not move while there was lag; STOP when the group
  * has no live member and lag is left.
@@ -61,7 +62,8 @@ export type LagHealth = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'UNKNOWN';
 export function lagHealth(snapshots: Snapshot[], group: string, window = 10): LagHealth {
   const rows = snapshots.slice(-window).map((s) => s.broker?.groups.find((g) => g.group === group)).filter((g) => g !== undefined);
   const last = rows.at(-1);
-  if (!last || rows.length < 2) return 'UNKNOWN';
+  // Lag is measured from committed offsets: a group that has committed nothing has no lag to judge.
+  if (!last || rows.length < 2 || last.partitions.length === 0) return 'UNKNOWN';
   if (last.lag === 0 || rows.some((r) => r.lag === 0)) return 'OK';
   if (last.members === 0) return 'STOP';
   const committed = (r: typeof last) => r.partitions.reduce((sum, p) => sum + p.committedOffset, 0);
