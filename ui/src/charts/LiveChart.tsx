@@ -5,15 +5,12 @@ import type { SeriesSet } from '../live/series';
 import { useColorScheme } from './useColorScheme';
 import { formatNumber } from '../format';
 
-/** Series colours that read on light and dark backgrounds alike (Okabe–Ito, colour-blind safe). */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7f7f7f', '#F0E442'];
-
 interface Props {
   title: string;
   series: SeriesSet;
   unit?: string;
   height?: number;
-  /** Dashed series (e.g. p99 beside p50), by index into series.labels. */
+  /** Dashed series (e.g. p99 beside its p50, in the same colour), by index into series.labels. */
   dashed?: (index: number) => boolean;
 }
 
@@ -26,7 +23,7 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const scheme = useColorScheme();
-  const layout = `${series.labels.join('\u0000')}|${scheme}`;
+  const layout = `${series.labels.join('\u0000')}|${series.colours.join()}|${scheme}`;
 
   useEffect(() => {
     const el = box.current;
@@ -49,7 +46,7 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
         {},
         ...series.labels.map((label, i) => ({
           label,
-          stroke: PALETTE[colourIndex(i, dashed) % PALETTE.length],
+          stroke: series.colours[i],
           width: 2,
           dash: dashed(i) ? [6, 4] : undefined,
           spanGaps: false,
@@ -82,13 +79,6 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
       <div ref={box} className="chart-box" data-points={xs.length} data-last={xs.at(-1) ?? ''} />
     </section>
   );
-}
-
-/** Paired series (p50 solid, p99 dashed) share a colour: a dashed series takes the solid one's before it. */
-function colourIndex(i: number, dashed: (index: number) => boolean): number {
-  let colour = -1;
-  for (let k = 0; k <= i; k++) if (!dashed(k)) colour += 1;
-  return Math.max(0, colour);
 }
 
 const clock = (seconds: number) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endToEndSeries, lagHealth, lagSeconds, lagSeries, throughputSeries } from './series';
+import { PALETTE, endToEndSeries, lagHealth, lagSeconds, lagSeries, throughputSeries } from './series';
 import { appendSnapshots } from './useLiveSnapshots';
 import { brokerSnapshot, snapshot } from '../test/fixtures';
 
@@ -72,5 +72,20 @@ describe('appendSnapshots', () => {
     const s = appendSnapshots([snapshot(1), snapshot(2), snapshot(51)], [later(1), later(2)]);
     expect(s.map((x) => x.seq)).toEqual([1, 2]);
     expect(s[0].ts).toBeGreaterThan(snapshot(51).ts);
+  });
+});
+
+describe('colours', () => {
+  it('a service keeps its colour in every chart; other series take the palette in turn', () => {
+    const throughput = throughputSeries([snapshot(1)]).colours;
+    const endToEnd = endToEndSeries([snapshot(1)]).colours;
+    const lag = lagSeries([snapshot(1, {}, { orders: 1, billing: 2 })]).colours;
+    expect(throughput[3]).toBe(endToEnd[0]); // orders
+    expect(endToEnd[0]).toBe(endToEnd[1]); // orders p50 and p99
+    expect(lag[1]).toBe(endToEnd[0]); // group orders
+    expect(lag[0]).toBe(PALETTE[0]); // billing, no service of that name: the first colour no service here has
+    const many = lagSeries([snapshot(1, {}, { orders: 1, a: 1, b: 1, c: 1 })]).colours;
+    expect(many.filter((c) => c === many[many.length - 1]).length).toBe(1); // orders' green is not reused
+    expect(new Set(throughput).size).toBe(throughput.length);
   });
 });

@@ -7,25 +7,51 @@ export type ChartData = [number[], ...(number | null)[][]];
 export interface SeriesSet {
   labels: string[];
   data: ChartData;
+  /** One colour per series; a service keeps its colour in every chart. */
+  colours: string[];
+}
+
+/** Okabe–Ito colours (colour-blind safe, readable on light and dark): one per service, the rest in turn. */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7f7f7f', '#F0E442'];
+const NAMED: Record<string, string> = {
+  broker: '#0072B2', payments: '#E69F00', orders: '#009E73', notifications: '#CC79A7', analytics: '#D55E00',
+};
+
+/**
+ * The colour of a series: its service's (by the label's first word), else the next palette colour that
+ * no service in this chart has.
+ */
+export function coloursFor(labels: string[]): string[] {
+  const named = labels.map((label) => NAMED[label.split(' ')[0]]);
+  const free = PALETTE.filter((c) => !named.includes(c));
+  let next = 0;
+  return named.map((colour) => colour ?? free[next++ % free.length]);
 }
 
 const time = (snapshots: Snapshot[]) => snapshots.map((s) => s.ts / 1000);
 
 function build(snapshots: Snapshot[], columns: { label: string; value: (s: Snapshot) => number | null | undefined }[]): SeriesSet {
+  const labels = columns.map((c) => c.label);
   return {
-    labels: columns.map((c) => c.label),
+    labels,
     data: [time(snapshots), ...columns.map((c) => snapshots.map((s) => c.value(s) ?? null))],
+    colours: coloursFor(labels),
   };
 }
 
-/** Events/s: what the broker took in and handed out, and what every service says it produced or consumed. */
+/**
+ * Events/s: what the broker took in and handed out, and what every service says it produced or
+ * consumed. Broker out is the sky blue beside broker in's blue.
+ */
 export function throughputSeries(snapshots: Snapshot[]): SeriesSet {
-  return build(snapshots, [
+  const set = build(snapshots, [
     { label: 'broker in', value: (s) => s.broker?.totals.eventsInPerSec },
     { label: 'broker out', value: (s) => s.broker?.totals.eventsOutPerSec },
     { label: 'payments produced', value: (s) => s.services.payments?.eventsPerSec },
     ...CONSUMER_SERVICES.map((name) => ({ label: `${name} consumed`, value: (s: Snapshot) => s.services[name]?.eventsPerSec })),
   ]);
+  set.colours[1] = PALETTE[4];
+  return set;
 }
 
 /** Lag per consumer group, one series for every group seen in the window. */
