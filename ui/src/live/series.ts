@@ -63,9 +63,14 @@ export function lagSeries(snapshots: Snapshot[]): SeriesSet {
   })));
 }
 
-/** Broker enqueue latency percentiles (null over an interval without appends: a gap). */
+/**
+ * Broker enqueue latency percentiles (null over an interval without appends: a gap), in the broker's
+ * blues: p50 light, p95 and p99 (drawn dashed) dark.
+ */
 export function enqueueLatencySeries(snapshots: Snapshot[]): SeriesSet {
-  return build(snapshots, (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, value: (s: Snapshot) => s.broker?.latencyMs[p] })));
+  const set = build(snapshots, (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, value: (s: Snapshot) => s.broker?.latencyMs[p] })));
+  set.colours = [PALETTE[4], NAMED.broker, NAMED.broker];
+  return set;
 }
 
 /** End-to-end latency (record timestamp to processed) of every consumer service, p50 and p99. */

@@ -8,6 +8,7 @@ import { QueueDepth } from '../components/QueueDepth';
 import { ConsumerComparison } from '../components/ConsumerComparison';
 
 const isP99 = (i: number) => i % 2 === 1;
+const isLast = (i: number) => i === 2;
 
 /** The live overview: headline numbers, Start/Stop, the charts, queue depth and the consumers compared. */
 export function Overview({ snapshots }: { snapshots: Snapshot[] }) {
@@ -30,7 +31,7 @@ export function Overview({ snapshots }: { snapshots: Snapshot[] }) {
       </section>
       <LiveChart title="Events per second, produced and consumed" series={throughput} unit="/s" />
       <LiveChart title="Consumer lag per group (records)" series={lag} />
-      <LiveChart title="Enqueue latency (ms)" series={enqueue} unit="ms" />
+      <LiveChart title="Enqueue latency (ms)" series={enqueue} unit="ms" dashed={isLast} />
       <LiveChart title="End-to-end latency (ms)" series={endToEnd} unit="ms" dashed={isP99} />
       <QueueDepth broker={b ?? null} />
       <ConsumerComparison snapshots={snapshots} />
