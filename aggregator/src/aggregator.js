@@ -32,7 +32,9 @@ export function createAggregator(config) {
   const wss = createWebSocketServer(hub);
 
   const server = http.createServer((req, res) => {
-    const { pathname } = new URL(req.url, 'http://localhost');
+    // Routing uses the parsed path: dot segments (raw or %2e-encoded) are resolved here, so no route
+    // can climb out of its prefix; /api/broker/* reaches only the broker's /api/v1/*.
+    const { pathname, search } = new URL(req.url, 'http://localhost');
     if (pathname === '/api/stream') return handleSse(req, res, hub);
     if (pathname === '/api/snapshot') return sendJson(res, 200, hub.latest());
     if (pathname === '/api/health') return sendJson(res, 200, { status: 'UP', browsers: hub.subscriberCount });
@@ -40,7 +42,7 @@ export function createAggregator(config) {
       return control(req, res, pathname.slice('/api/control/'.length));
     }
     if (pathname.startsWith('/api/broker/')) {
-      return proxy(req, res, req.url.slice(req.url.indexOf('/api/broker/') + '/api/broker/'.length));
+      return proxy(req, res, pathname.slice('/api/broker/'.length) + search);
     }
     if (pathname.startsWith('/api/') || pathname === '/api') return sendProblem(res, 404, `no such endpoint: ${pathname}`);
     return serveStatic(req, res, pathname);

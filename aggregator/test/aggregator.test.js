@@ -167,6 +167,14 @@ test('the broker admin API is proxied under /api/broker, statuses and problem de
   assert.match(res.headers.get('content-type'), /problem\+json/);
   res = await api('/api/broker/groups/orders/offsets/reset', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"to":"earliest"}' });
   assert.equal(res.status, 409);
+  // Nothing outside the broker's /api/v1/ is reachable: dot segments, raw or encoded, are resolved
+  // before routing (the first lands on the dashboard's index.html, the second on no endpoint).
+  const rawGet = (p) => new Promise((resolve) => {
+    http.get(`${aggregator.url}${p}`, (r) => { r.resume(); resolve(r); });
+  });
+  assert.match((await rawGet('/api/broker/../../actuator/shutdown')).headers['content-type'], /text\/html/);
+  assert.equal((await rawGet('/api/broker/topics/%2e%2e/%2e%2e/actuator')).statusCode, 404);
+  assert.equal((await rawGet('/api/broker/topics/%2e%2e/groups')).statusCode, 200, 'resolved inside the prefix: /api/v1/groups');
 });
 
 test('serves the built UI, with index.html for the dashboard routes and a 404 JSON for unknown API paths', async () => {
