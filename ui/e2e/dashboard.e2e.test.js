@@ -66,6 +66,10 @@ test('Start Stream reaches Payments and throughput and lag rise; Stop brings thr
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="produced-rate"]')?.textContent) > 0, null, { timeout: 5000 });
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="consumed-rate"]')?.textContent) > 0, null, { timeout: 5000 });
   await page.getByRole('button', { name: 'Stop Stream' }).waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-lag"]')?.textContent) > 0, null, { timeout: 5000 });
+  const lagChart = 'Consumer lag per group (records)';
+  const lagBefore = await chartPoints(lagChart);
+  await page.waitForFunction(([t, before]) => document.querySelector(`section[aria-label="${t}"] .chart-box`)?.dataset.last !== before, [lagChart, lagBefore]);
   await page.waitForTimeout(1500);
   fs.mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: path.join(screenshots, 'overview.png'), fullPage: true });
@@ -109,6 +113,20 @@ test('the topics, groups and records pages show the broker through the proxy', a
   await page.locator('[data-connection="live"]').waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(screenshots, 'overview-narrow.png'), fullPage: false });
+});
+
+test('the dashboard follows the system colour scheme', async () => {
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await background();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await background();
+  assert.notEqual(light, dark);
+  const brightness = (rgb) => rgb.match(/\d+/g).slice(0, 3).reduce((sum, v) => sum + Number(v), 0);
+  assert.ok(brightness(dark) < brightness(light), `${dark} is darker than ${light}`);
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(screenshots, 'overview-dark.png'), fullPage: true });
 });
 
 async function waitFor(check, what, ms = 5000) {

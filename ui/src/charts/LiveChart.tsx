@@ -64,8 +64,8 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
       chart.destroy();
       plot.current = null;
     };
-    // the chart is rebuilt only when its series layout or the colour scheme changes
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The chart is rebuilt only when its series layout or the colour scheme changes (`layout`); new
+    // data goes through setData below. `series` and `unit` are deliberately not dependencies.
   }, [layout, height]);
 
   useEffect(() => {
