@@ -53,8 +53,17 @@ function readSse(headers, count) {
   });
 }
 
+/** Waits until the aggregator has published at least `seq` snapshots (and every source was polled). */
+async function published(seq) {
+  for (;;) {
+    const latest = await (await api('/api/snapshot')).json();
+    if (latest?.seq >= seq && Object.values(latest.sources).every((s) => s.up) && latest.control.up) return latest;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('an SSE client gets the history first, then live snapshots from every source', async () => {
-  await new Promise((r) => setTimeout(r, 400));
+  await published(3);
   const { events, headers } = await readSse({}, 3);
   assert.match(headers['content-type'], /^text\/event-stream/);
   const [history, first, second] = events;
@@ -72,7 +81,7 @@ test('an SSE client gets the history first, then live snapshots from every sourc
 });
 
 test('an SSE client reconnecting with Last-Event-ID gets only what it missed', async () => {
-  const latest = (await (await api('/api/snapshot')).json()).seq;
+  const latest = (await published(3)).seq;
   const { events } = await readSse({ 'Last-Event-ID': String(latest - 2) }, 1);
   assert.ok(events[0].data.every((s) => s.seq > latest - 2));
   assert.ok(events[0].data.length >= 2 && events[0].data.length <= 4);
@@ -97,7 +106,9 @@ test('a WebSocket client gets the history first, then live snapshots', async () 
 test('Start, rate and Stop are relayed to Payments and show in the state', async () => {
   let res = await api('/api/control/start', { method: 'POST' });
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { running: true, eventsPerSecond: 200, eventsPerMinute: 12000, sent: fake.state.produced, sendFailures: 0 });
+  const { sent, ...state } = await res.json();
+  assert.deepEqual(state, { running: true, eventsPerSecond: 200, eventsPerMinute: 12000, sendFailures: 0 });
+  assert.equal(typeof sent, 'number');
   res = await api('/api/control/rate', json({ eventsPerMinute: 6000 }));
   assert.equal(res.status, 200);
   assert.equal((await res.json()).eventsPerSecond, 100);
