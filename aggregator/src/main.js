@@ -2,7 +2,13 @@
 import { loadConfig } from './config.js';
 import { createAggregator } from './aggregator.js';
 
-const config = loadConfig();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(`aggregator: ${error.message}`);
+  process.exit(2);
+}
 const aggregator = createAggregator(config);
 try {
   await aggregator.start();

@@ -200,3 +200,17 @@ test('serves the built UI, with index.html for the dashboard routes and a 404 JS
   assert.equal((await api('/%2e%2e%2f%2e%2e%2fetc%2fpasswd')).status, 404, 'nothing outside dist is served');
   assert.equal((await api('/api/nothing')).status, 404);
 });
+
+test('without a built dashboard, / says how to build it and the API still works', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-ui-'));
+  const bare = await createAggregator({ ...loadConfig({}), port: 0, uiDist: empty, brokerUrl: fake.brokerUrl, services: fake.services }).start();
+  try {
+    const res = await fetch(`${bare.url}/`);
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /npm run build/);
+    assert.equal((await fetch(`${bare.url}/api/health`)).status, 200);
+  } finally {
+    await bare.close();
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeSnapshot } from '../src/snapshot.js';
 import { normalizeStats, validateRate, normalizeControl } from '../src/service-adapter.js';
+import { loadConfig } from '../src/config.js';
 
 const up = (stats) => ({ up: true, since: 1, error: null, stats });
 const down = { up: false, since: 1, error: 'ECONNREFUSED', stats: null };
@@ -61,4 +62,18 @@ test('a rate is exactly one positive number within Payments\' range, in either u
     { eventsPerMinute: 0.5 }, { eventsPerSecond: 1, eventsPerMinute: 60 }, { rate: 5 }, { eventsPerSecond: null }]) {
     assert.ok(validateRate(bad).error, `${JSON.stringify(bad)} should be refused`);
   }
+});
+
+test('configuration: defaults match a local start, variables override them, bad numbers are refused', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.port, 5173);
+  assert.equal(defaults.snapshotsPerSec, 2);
+  assert.equal(defaults.brokerUrl, 'http://127.0.0.1:8080');
+  assert.deepEqual(Object.values(defaults.services), ['http://127.0.0.1:8081', 'http://127.0.0.1:8082', 'http://127.0.0.1:8083', 'http://127.0.0.1:8084']);
+  const set = loadConfig({ AGGREGATOR_SNAPSHOTS_PER_SEC: '4', BROKER_URL: 'http://broker:8080/', ORDERS_URL: 'http://orders:8082' });
+  assert.equal(set.snapshotsPerSec, 4);
+  assert.equal(set.brokerUrl, 'http://broker:8080');
+  assert.equal(set.services.orders, 'http://orders:8082');
+  assert.throws(() => loadConfig({ AGGREGATOR_SNAPSHOTS_PER_SEC: 'fast' }), /AGGREGATOR_SNAPSHOTS_PER_SEC=fast/);
+  assert.throws(() => loadConfig({ AGGREGATOR_PORT: '70000' }), /AGGREGATOR_PORT/);
 });
