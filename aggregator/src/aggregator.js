@@ -39,7 +39,11 @@ export function createAggregator(config) {
     if (pathname === '/api/snapshot') return sendJson(res, 200, hub.latest());
     if (pathname === '/api/health') return sendJson(res, 200, { status: 'UP', browsers: hub.subscriberCount });
     if (pathname === '/api/control' || pathname.startsWith('/api/control/')) {
-      return control(req, res, pathname.slice('/api/control/'.length));
+      return control(req, res, pathname.slice('/api/control/'.length)).catch((error) => {
+        // never expected (the handler answers its own errors), but an async slip must not end the process
+        if (res.headersSent) return res.destroy();
+        sendProblem(res, 500, `control relay failed: ${error.message}`);
+      });
     }
     if (pathname.startsWith('/api/broker/')) {
       return proxy(req, res, pathname.slice('/api/broker/'.length) + search);

@@ -9,7 +9,8 @@ import { describe } from './service-poller.js';
  *   POST /api/control/stop   -> POST /control/stop
  *   PUT  /api/control/rate   {eventsPerSecond} | {eventsPerMinute} -> PUT /control/rate
  * Unknown commands and bad rates are a 400 problem detail and never reach Payments; Payments down is 502.
- * After a successful command the poller re-reads the state so the next snapshot shows it.
+ * Payments answers a command with its new state, which the poller takes over at once, so the next
+ * snapshot shows it.
  */
 export function createControlHandler({ paymentsUrl, poller, timeoutMs = 2000 }) {
   return async function handleControl(req, res, command) {
@@ -38,6 +39,7 @@ export function createControlHandler({ paymentsUrl, poller, timeoutMs = 2000 }) 
     }
 
     let response;
+    let text;
     try {
       response = await fetch(`${paymentsUrl}${target.path}`, {
         method: target.method,
@@ -45,10 +47,10 @@ export function createControlHandler({ paymentsUrl, poller, timeoutMs = 2000 }) 
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (error) {
       return sendProblem(res, 502, `Payments at ${paymentsUrl} is not reachable: ${describe(error)}`);
     }
-    const text = await response.text();
     let json = null;
     try {
       json = text ? JSON.parse(text) : null;
@@ -60,7 +62,6 @@ export function createControlHandler({ paymentsUrl, poller, timeoutMs = 2000 }) 
       // A 4xx from Payments is the user's mistake and keeps its status; anything else is a bad gateway.
       return sendProblem(res, response.status >= 400 && response.status < 500 ? response.status : 502, `Payments answered: ${detail}`);
     }
-    // Payments answers every command with its new state; the poller takes it too, so the next snapshot shows it.
     const state = normalizeControl(json);
     if (poller && target !== CONTROL_PATHS.state) poller.control = { up: true, error: null, ...state };
     return sendJson(res, 200, state);

@@ -167,6 +167,27 @@ test('Payments down: control answers 502 and the snapshot marks it down', async 
   }
 });
 
+test('a Payments that answers too slowly is a 502 after the timeout, and the aggregator carries on', async () => {
+  const silent = http.createServer(() => {}); // accepts, never answers
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  const paymentsUrl = `http://127.0.0.1:${silent.address().port}`;
+  const slow = await createAggregator({
+    ...loadConfig({}), port: 0, requestTimeoutMs: 300, uiDist, brokerUrl: fake.brokerUrl, services: { payments: paymentsUrl },
+  }).start();
+  try {
+    const started = Date.now();
+    const res = await fetch(`${slow.url}/api/control/stop`, { method: 'POST' });
+    assert.equal(res.status, 502);
+    assert.match((await res.json()).detail, /timed out/);
+    assert.ok(Date.now() - started >= 290);
+    assert.equal((await fetch(`${slow.url}/api/health`)).status, 200);
+  } finally {
+    await slow.close();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  }
+});
+
 test('the broker admin API is proxied under /api/broker, statuses and problem details included', async () => {
   let res = await api('/api/broker/topics/payments');
   assert.equal(res.status, 200);
