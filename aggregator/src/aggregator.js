@@ -34,7 +34,13 @@ export function createAggregator(config) {
   const server = http.createServer((req, res) => {
     // Routing uses the parsed path: dot segments (raw or %2e-encoded) are resolved here, so no route
     // can climb out of its prefix; /api/broker/* reaches only the broker's /api/v1/*.
-    const { pathname, search } = new URL(req.url, 'http://localhost');
+    let url;
+    try {
+      url = new URL(req.url, 'http://localhost');
+    } catch {
+      return sendProblem(res, 400, 'malformed request target');
+    }
+    const { pathname, search } = url;
     if (pathname === '/api/stream') return handleSse(req, res, hub);
     if (pathname === '/api/snapshot') return sendJson(res, 200, hub.latest());
     if (pathname === '/api/health') return sendJson(res, 200, { status: 'UP', browsers: hub.subscriberCount });

@@ -19,7 +19,14 @@ export function createStaticHandler(root) {
       res.writeHead(405, { Allow: 'GET, HEAD' });
       return res.end();
     }
-    let file = path.normalize(path.join(root, decodeURIComponent(pathname)));
+    let decoded;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('malformed path\n');
+    }
+    let file = path.normalize(path.join(root, decoded));
     if (!file.startsWith(rootWithSep) && file !== root) {
       res.writeHead(404);
       return res.end();

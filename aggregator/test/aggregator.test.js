@@ -220,6 +220,12 @@ test('serves the built UI, with index.html for the dashboard routes and a 404 JS
   assert.equal((await api('/assets/missing.js')).status, 404);
   assert.equal((await api('/%2e%2e%2f%2e%2e%2fetc%2fpasswd')).status, 404, 'nothing outside dist is served');
   assert.equal((await api('/api/nothing')).status, 404);
+  const raw = (target) => new Promise((resolve) => {
+    http.get({ host: '127.0.0.1', port: new URL(aggregator.url).port, path: target }, (r) => { r.resume(); resolve(r.statusCode); });
+  });
+  assert.equal(await raw('//'), 400, 'a target URL cannot parse');
+  assert.equal(await raw('/%E0%A4%A'), 400, 'a path that does not decode');
+  assert.equal((await api('/api/health')).status, 200, 'and the aggregator is still up');
 });
 
 test('without a built dashboard, / says how to build it and the API still works', async () => {
