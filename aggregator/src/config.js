@@ -20,7 +20,17 @@ export function loadConfig(env = process.env) {
     }
     return value;
   };
-  const url = (name, fallback) => (env[name] || fallback).replace(/\/+$/, '');
+  const url = (name, fallback) => {
+    const value = (env[name] || fallback).replace(/\/+$/, '');
+    let parsed;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new Error(`${name}=${value} is not a URL (e.g. http://127.0.0.1:8080)`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`${name}=${value} is not an http(s) URL`);
+    return value;
+  };
   return {
     host: env.AGGREGATOR_HOST || '127.0.0.1',
     port: number('AGGREGATOR_PORT', 5173, { max: 65535 }),

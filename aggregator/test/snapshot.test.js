@@ -76,4 +76,6 @@ test('configuration: defaults match a local start, variables override them, bad 
   assert.equal(set.services.orders, 'http://orders:8082');
   assert.throws(() => loadConfig({ AGGREGATOR_SNAPSHOTS_PER_SEC: 'fast' }), /AGGREGATOR_SNAPSHOTS_PER_SEC=fast/);
   assert.throws(() => loadConfig({ AGGREGATOR_PORT: '70000' }), /AGGREGATOR_PORT/);
+  assert.throws(() => loadConfig({ BROKER_URL: 'localhost:8080' }), /BROKER_URL=localhost:8080 is not an http/);
+  assert.throws(() => loadConfig({ PAYMENTS_URL: 'payments' }), /PAYMENTS_URL=payments is not a URL/);
 });
