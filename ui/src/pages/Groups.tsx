@@ -37,13 +37,13 @@ export function Groups() {
 function GroupDetail({ groupId, onChanged }: { groupId: string; onChanged: () => void }) {
   const { data: group, error, reload } = usePolled(() => request<GroupDescription>(broker(`groups/${encodeURIComponent(groupId)}`)), 3000, groupId);
 
-  if (error) return <p className="error card wide" role="alert">{error}</p>;
-  if (!group) return <p className="card wide muted">loading {groupId}…</p>;
+  if (!group) return error ? <p className="error card wide" role="alert">{error}</p> : <p className="card wide muted">loading {groupId}…</p>;
   const topics = [...new Set(group.partitions.map((p) => p.topic).concat(group.members.flatMap((m) => m.topics)))].sort();
   return (
     <>
       <section className="card wide" aria-label={`group ${groupId}`}>
         <h3>{groupId} <span className="muted">· {group.state} · lag {formatNumber(group.lag)}</span></h3>
+        {error && <p className="error" role="alert">{error} (showing the last answer)</p>}
         <h4>Members</h4>
         {group.members.length === 0 && <p className="muted">No live members.</p>}
         <ul className="members">
