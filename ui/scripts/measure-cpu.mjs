@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Measures what the live dashboard costs: CPU of the aggregator process and of a headless Chromium
+// showing one page, over a window, with Payments "running" against the aggregator's fake system.
+//
+//   npm run build && node scripts/measure-cpu.mjs            # Overview, 30 s
+//   MEASURE_SECONDS=60 MEASURE_PAGE=/topics node scripts/measure-cpu.mjs
+//
+// CPU comes from /proc/<pid>/stat (user + system time), so it is Linux only. Headless Chromium renders
+// in software (--disable-gpu): an upper bound for a desktop browser, which composites on the GPU.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startFakeSystem } from '../../aggregator/dev/fake-system.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const seconds = Number(process.env.MEASURE_SECONDS || 30);
+const pagePath = process.env.MEASURE_PAGE || '/';
+const port = Number(process.env.MEASURE_PORT || 15999);
+
+const cpuSeconds = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+};
+const chromiumPids = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try {
+    return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('chromium');
+  } catch {
+    return false;
+  }
+});
+const sum = (pids, f) => pids.reduce((total, p) => { try { return total + f(p); } catch { return total; } }, 0);
+
+const fake = await startFakeSystem({ intervalMs: 1000 });
+const aggregator = spawn(process.execPath, [path.join(here, '..', '..', 'aggregator', 'src', 'main.js')], {
+  stdio: 'ignore',
+  env: {
+    ...process.env, AGGREGATOR_PORT: String(port), AGGREGATOR_UI_DIST: path.join(here, '..', 'dist'), BROKER_URL: fake.brokerUrl,
+    PAYMENTS_URL: fake.services.payments, ORDERS_URL: fake.services.orders, NOTIFICATIONS_URL: fake.services.notifications, ANALYTICS_URL: fake.services.analytics,
+  },
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+});
+try {
+  await new Promise((r) => setTimeout(r, 1000));
+  await fetch(`http://127.0.0.1:${port}/api/control/start`, { method: 'POST' });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`http://127.0.0.1:${port}${pagePath}`);
+  await new Promise((r) => setTimeout(r, 5000)); // past start-up
+  const pids = chromiumPids();
+  const a0 = cpuSeconds(aggregator.pid);
+  const c0 = sum(pids, cpuSeconds);
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const wall = (Date.now() - t0) / 1000;
+  const share = (cpu) => `${((100 * cpu) / wall).toFixed(1)}% of one core`;
+  console.log(`over ${wall.toFixed(0)} s, page ${pagePath}, 2 snapshots/s:`);
+  console.log(`  aggregator: ${share(cpuSeconds(aggregator.pid) - a0)}`);
+  console.log(`  headless Chromium, all processes: ${share(sum(pids, cpuSeconds) - c0)}`);
+} finally {
+  await browser.close();
+  aggregator.kill();
+  await fake.close();
+}

@@ -1,0 +1,84 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { SeriesSet } from '../live/series';
+import { useColorScheme } from './useColorScheme';
+import { formatNumber } from '../format';
+
+interface Props {
+  title: string;
+  series: SeriesSet;
+  unit?: string;
+  height?: number;
+  /** Dashed series (e.g. p99 beside its p50, in the same colour), by index into series.labels. */
+  dashed?: (index: number) => boolean;
+}
+
+/**
+ * A live line chart on uPlot: created once per series layout (labels, colour scheme), then fed with
+ * `setData` on every snapshot, which redraws one canvas without touching the DOM; resized with its box.
+ * `data-points` and `data-last` expose what is drawn, for tests and the curious.
+ */
+export function LiveChart({ title, series, unit = '', height = 200, dashed = () => false }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const scheme = useColorScheme();
+  const layout = `${series.labels.join('\u0000')}|${series.colours.join()}|${scheme}`;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const css = getComputedStyle(el);
+    const axis = css.getPropertyValue('--chart-axis').trim() || '#888';
+    const grid = css.getPropertyValue('--chart-grid').trim() || 'rgba(128,128,128,0.2)';
+    const format = (v: number | null) => (v === null || v === undefined ? '–' : `${formatNumber(v)}${unit ? ` ${unit}` : ''}`);
+    const options: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 1) * 1.1)] } },
+      axes: [
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, space: 70, values: (_u, ticks) => ticks.map(clock) },
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60, values: (_u, ticks) => ticks.map((t) => formatNumber(t)) },
+      ],
+      series: [
+        {},
+        ...series.labels.map((label, i) => ({
+          label,
+          stroke: series.colours[i],
+          width: 2,
+          dash: dashed(i) ? [6, 4] : undefined,
+          spanGaps: false,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => format(v),
+        })),
+      ],
+    };
+    const chart = new uPlot(options, series.data as uPlot.AlignedData, el);
+    plot.current = chart;
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+    // The chart is rebuilt only when its series layout or the colour scheme changes (`layout`); new
+    // data goes through setData below. `series` and `unit` are deliberately not dependencies.
+  }, [layout, height]);
+
+  useEffect(() => {
+    plot.current?.setData(series.data as uPlot.AlignedData);
+  }, [series]);
+
+  const xs = series.data[0];
+  return (
+    <section className="card chart" aria-label={title}>
+      <h3>{title}</h3>
+      <div ref={box} className="chart-box" data-points={xs.length} data-last={xs.at(-1) ?? ''} />
+    </section>
+  );
+}
+
+const clock = (seconds: number) => new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
