@@ -1,21 +1,82 @@
 #!/usr/bin/env bash
-# Starts MiniKafka locally: builds what is not built, then runs the broker with its embedded defaults
-# (H2 metadata and logs under ./data; no database to install). Ctrl-C stops it cleanly.
+# Starts the whole MiniKafka system locally: the broker (embedded defaults: H2 metadata and logs under
+# ./data, no database to install), the four demo services on the MiniKafka binder, and the aggregator with
+# the dashboard. Builds what is not built, waits until each part is healthy, prints the dashboard's address.
+# Ctrl-C stops everything. Logs: logs/<part>.log. Arguments are passed to the broker.
+#
+# With MINIKAFKA_DB_URL (and MINIKAFKA_DB_USER/PASSWORD) set, the broker keeps its metadata there; with
+# ORDERS_DB_URL (and ORDERS_DB_USER/PASSWORD), Orders keeps its orders there (both PostgreSQL JDBC URLs).
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/find-jdk.sh
+. scripts/broker-launch.sh
+. scripts/processes.sh
 
-broker_jar=$(ls minikafka-broker/target/minikafka-broker-*-exec.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$broker_jar" ] || [ -n "$(find minikafka-broker/src minikafka-client/src -newer "$broker_jar" -type f | head -n 1)" ]; then
-  echo "Building MiniKafka (first run takes a few minutes)..."
+SERVICES=(payments orders notifications analytics)
+declare -A SERVICE_PORTS=([payments]=${PAYMENTS_PORT:-8081} [orders]=${ORDERS_PORT:-8082}
+  [notifications]=${NOTIFICATIONS_PORT:-8083} [analytics]=${ANALYTICS_PORT:-8084})
+HTTP_PORT=${MINIKAFKA_HTTP_PORT:-8080}
+DASHBOARD_PORT=${AGGREGATOR_PORT:-5173}
+
+# ---- build what is missing or older than its sources ----------------------------------------------------
+stale() { # stale JAR DIR...: true when JAR is missing or a file under DIR is newer
+  local jar="$1"
+  shift
+  [ -z "$jar" ] || [ ! -f "$jar" ] || [ -n "$(find "$@" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]
+}
+exec_jar() { ls "$1"/target/*-exec.jar 2>/dev/null | head -n 1 || true; }
+
+needs_build=false
+stale "$(exec_jar minikafka-broker)" minikafka-broker/src minikafka-client/src && needs_build=true
+for s in "${SERVICES[@]}"; do
+  stale "$(exec_jar "$s")" "$s/src" demo-common/src spring-cloud-stream-binder-minikafka/src && needs_build=true
+done
+if $needs_build; then
+  echo "Building MiniKafka (the first run takes a few minutes)..."
   ./mvnw -q -B -DskipTests install
-  broker_jar=$(ls minikafka-broker/target/minikafka-broker-*-exec.jar | head -n 1)
+fi
+if [ ! -d aggregator/node_modules ]; then
+  echo "Installing the aggregator's packages..."
+  (cd aggregator && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html -newer ui/dist/index.html -type f | head -n 1)" ]; then
+  echo "Building the dashboard..."
+  (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null)
 fi
 
-. scripts/broker-launch.sh
-prepare_broker "$broker_jar"
+# ---- start, in order, each once the one before is healthy -------------------------------------------------
+trap 'echo; stop_all; exit 130' INT TERM
+trap 'stop_all' EXIT
+fail() {
+  echo "MiniKafka did not start: $1. Stopping what was started." >&2
+  exit 1
+}
 
-mkdir -p logs
-echo "Starting the broker: gRPC on 127.0.0.1:${MINIKAFKA_GRPC_PORT:-9092}, HTTP on http://127.0.0.1:${MINIKAFKA_HTTP_PORT:-8080}"
-echo "Logs: logs/broker.log; data: ${MINIKAFKA_DATA_DIR:-data/broker}"
-"${BROKER_CMD[@]}" "$@" 2>&1 | tee logs/broker.log
+prepare_broker "$(exec_jar minikafka-broker)"
+start_process broker "${BROKER_CMD[@]}" "$@"
+wait_healthy broker "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness" 120 || fail "the broker"
+
+for s in "${SERVICES[@]}"; do
+  start_process "$s" "$JAVA_HOME/bin/java" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$(exec_jar "$s")" \
+    --spring.cloud.stream.minikafka.binder.brokers="127.0.0.1:${MINIKAFKA_GRPC_PORT:-9092}"
+done
+for s in "${SERVICES[@]}"; do
+  wait_healthy "$s" "http://127.0.0.1:${SERVICE_PORTS[$s]}/actuator/health" 120 || fail "$s"
+done
+
+start_process aggregator node aggregator/src/main.js
+wait_healthy aggregator "http://127.0.0.1:$DASHBOARD_PORT/api/health" 30 || fail "the aggregator"
+
+echo
+echo "MiniKafka is running. Dashboard: http://127.0.0.1:$DASHBOARD_PORT  (Ctrl-C stops everything)"
+echo "Broker: gRPC 127.0.0.1:${MINIKAFKA_GRPC_PORT:-9092}, HTTP http://127.0.0.1:$HTTP_PORT; logs in $LOG_DIR/"
+
+# Run until Ctrl-C, or until a part exits on its own (then say which and stop the rest).
+while true; do
+  for i in "${!STARTED_PIDS[@]}"; do
+    if ! kill -0 "${STARTED_PIDS[$i]}" 2>/dev/null; then
+      fail "${STARTED_NAMES[$i]} exited (see $LOG_DIR/${STARTED_NAMES[$i]}.log)"
+    fi
+  done
+  sleep 2
+done

@@ -18,7 +18,10 @@ start_process() {
 # wait_healthy NAME URL SECONDS: polls URL until it answers 2xx; fails with the log's tail if the process
 # died or the time ran out.
 wait_healthy() {
-  local name="$1" url="$2" seconds="$3" pid="${STARTED_PIDS[-1]}" waited=0
+  local name="$1" url="$2" seconds="$3" pid="" waited=0 i
+  for i in "${!STARTED_NAMES[@]}"; do
+    [ "${STARTED_NAMES[$i]}" = "$name" ] && pid="${STARTED_PIDS[$i]}"
+  done
   while ! curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "✗ $name exited during start-up. Last lines of $LOG_DIR/$name.log:" >&2
