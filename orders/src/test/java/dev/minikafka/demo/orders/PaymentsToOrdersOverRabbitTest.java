@@ -1,133 +1,32 @@
 package dev.minikafka.demo.orders;
 
-import dev.minikafka.demo.payments.PaymentStream;
-import dev.minikafka.demo.payments.PaymentsApplication;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.integration.config.GlobalChannelInterceptor;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.support.ChannelInterceptor;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.URL;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+/** Payments → Orders on the RabbitMQ binder, against the RabbitMQ at 127.0.0.1:5672. */
+class PaymentsToOrdersOverRabbitTest extends PaymentsToOrdersContract {
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/**
- * Payments → Orders over the real RabbitMQ binder at 127.0.0.1:5672: both applications in this JVM, each in
- * its own context with its own application.yml, on a destination and group unique to this run (removed from
- * RabbitMQ afterwards). Every payment Payments sends becomes exactly one order.
- */
-class PaymentsToOrdersOverRabbitTest {
-
-    static final Duration DEADLINE = Duration.ofSeconds(30);
-    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    static final String DESTINATION = "e2e-payments-" + RUN;
-    static final String GROUP = "e2e-orders-" + RUN;
-
-    /** Sees every payment Payments hands to its output binding. */
-    @GlobalChannelInterceptor(patterns = "paymentEvents-out-0")
-    static class SentPayments implements ChannelInterceptor {
-        static final Set<String> IDS = ConcurrentHashMap.newKeySet();
-        private static final JsonMapper JSON = JsonMapper.builder().build();
-
-        @Override
-        public Message<?> preSend(Message<?> message, MessageChannel channel) {
-            Object payload = message.getPayload();
-            JsonNode event = payload instanceof byte[] bytes ? JSON.readTree(bytes) : JSON.valueToTree(payload);
-            IDS.add(event.get("id").asString());
-            return message;
-        }
+    @Override
+    String binder() {
+        return "rabbit";
     }
 
-    private ConfigurableApplicationContext orders;
-    private ConfigurableApplicationContext payments;
+    @Override
+    List<String> connection() {
+        return List.of("--spring.rabbitmq.host=127.0.0.1", "--spring.rabbitmq.port=5672");
+    }
 
-    @AfterEach
-    void closeAndCleanUp() {
-        if (payments != null) {
-            payments.close();
-        }
-        if (orders != null) {
-            orders.close();
-        }
+    @Override
+    void cleanUp() {
         CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
-            admin.deleteQueue(DESTINATION + "." + GROUP);
-            admin.deleteExchange(DESTINATION);
+            admin.deleteQueue(destination + "." + group);
+            admin.deleteExchange(destination);
         } finally {
             connections.destroy();
         }
-    }
-
-    @Test
-    void everyPaymentSentBecomesExactlyOneOrder() throws Exception {
-        // Orders first: its group's queue must exist before Payments publishes.
-        orders = new SpringApplicationBuilder(OrdersApplication.class).run(arguments("orders",
-                "--spring.datasource.url=jdbc:h2:mem:e2e-" + RUN + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-                "--spring.cloud.stream.bindings.createOrder-in-0.group=" + GROUP));
-        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments"));
-
-        assertThat(payments.getEnvironment().getProperty("spring.application.name")).isEqualTo("payments");
-        assertThat(orders.getEnvironment().getProperty("spring.application.name")).isEqualTo("orders");
-
-        PaymentStream stream = payments.getBean(PaymentStream.class);
-        stream.setEventsPerSecond(500);
-        stream.startEmitting();
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (SentPayments.IDS.size() < 300 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        stream.stopEmitting();
-        Set<String> sent = Set.copyOf(SentPayments.IDS);
-        assertThat(sent).hasSizeGreaterThanOrEqualTo(300);
-
-        OrderRepository repository = orders.getBean(OrderRepository.class);
-        while (repository.count() < sent.size() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        Set<String> ordered = new HashSet<>();
-        List<Order> all = repository.findAll();
-        for (Order order : all) {
-            ordered.add(order.getPaymentId());
-            assertThat(order.getOrderId()).isEqualTo("ord-" + order.getPaymentId());
-        }
-        assertThat(all).hasSize(sent.size());
-        assertThat(ordered).isEqualTo(sent);
-        assertThat(orders.getBean(OrderService.class).duplicates()).isZero();
-    }
-
-    /**
-     * Command-line arguments (they override application.yml): the service's own application.yml (both are
-     * "application.yml" on this classpath), this run's names, and {@code extra}.
-     */
-    private static String[] arguments(String service, String... extra) throws IOException {
-        URL yml = Collections.list(PaymentsToOrdersOverRabbitTest.class.getClassLoader().getResources("application.yml"))
-                .stream().filter(url -> url.toString().contains("/" + service + "/")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no application.yml of " + service));
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.config.location=" + yml,
-                "--server.port=0",
-                "--PAYMENTS_DESTINATION=" + DESTINATION,
-                "--spring.rabbitmq.host=127.0.0.1",
-                "--spring.rabbitmq.port=5672"));
-        arguments.addAll(List.of(extra));
-        return arguments.toArray(String[]::new);
     }
 }
