@@ -60,8 +60,8 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
     /** The real broker application in its own context, on ephemeral ports (as the broker's own tests run it). */
     static ConfigurableApplicationContext startBroker(Path dataDir) {
         return SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + dataDir,
-                "--spring.grpc.server.address=127.0.0.1:0", "--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
+                "--spring.grpc.server.address=127.0.0.1:0", "--spring.main.web-application-type=none",
+                "--springdoc.api-docs.enabled=false", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
     }
 
     @AfterAll
