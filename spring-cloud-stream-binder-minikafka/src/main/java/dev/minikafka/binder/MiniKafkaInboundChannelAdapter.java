@@ -179,8 +179,10 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                     backOff = tuning.getReconnectBackoff().toMillis();
                 } catch (RuntimeException e) {
                     reachable = false;
-                    logger.warn(e, () -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
-                            + "') failed; reconnecting in " + tuning.getReconnectBackoff() + "+");
+                    long wait = backOff;
+                    logger.warn(() -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
+                            + "') failed: " + e.getMessage() + "; reconnecting in " + wait + " ms");
+                    logger.debug(e, "Consumer failure");
                     closeConsumer(false);
                     sleep(backOff);
                     backOff = Math.min(backOff * 2, tuning.getReconnectBackoffMax().toMillis());
