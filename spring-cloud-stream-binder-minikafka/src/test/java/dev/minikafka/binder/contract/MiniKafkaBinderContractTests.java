@@ -250,6 +250,30 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
     }
 
     @Test
+    void failedBatchIsDeadLetteredRecordByRecord() {
+        String topic = unique("batchfail");
+        var app = start("failingBatch;dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.failingBatch-in-0.group=batched",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.consumer.batch-mode=true",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.consumer.max-attempts=1",
+                "--spring.cloud.stream.minikafka.bindings.failingBatch-in-0.consumer.enable-dlq=true",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.destination=error." + topic + ".batched",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.group=dlq-reader");
+
+        send(app, "out", "r1", "r2", "r3");
+
+        List<Message<?>> dead = messages(received(app, "dlqSink"), 3);
+        assertThat(dead).extracting(m -> (Object) m.getPayload()).containsExactly("r1", "r2", "r3");
+        assertThat(dead).allSatisfy(m -> {
+            assertThat(text(m.getHeaders().get("x-original-topic"))).isEqualTo(topic);
+            assertThat(text(m.getHeaders().get("x-exception-message"))).startsWith("cannot process a batch of");
+        });
+        assertThat(dead).extracting(m -> text(m.getHeaders().get("x-original-offset"))).containsExactly("0", "1", "2");
+    }
+
+    @Test
     void healthIsUpWithTheBrokerAndDownWithoutIt() throws Exception {
         MiniKafkaBinderConfigurationProperties properties = new MiniKafkaBinderConfigurationProperties();
         properties.setBrokers(brokers);
