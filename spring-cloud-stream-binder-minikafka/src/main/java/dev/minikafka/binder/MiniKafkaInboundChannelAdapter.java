@@ -1,19 +1,16 @@
 package dev.minikafka.binder;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.Counter;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
-import org.springframework.integration.acks.AcknowledgmentCallback;
 import org.springframework.integration.core.Pausable;
 import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
@@ -142,10 +139,8 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
     private final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
         private final int index;
-        private final Map<TopicPartition, Long> processed = new HashMap<>();
-        private final Map<TopicPartition, Long> committed = new HashMap<>();
-        private final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
-        private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final OffsetTracker offsets = new OffsetTracker(setup.topic());
+        private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
         private volatile boolean running = true;
         /** The last poll reached the broker; a final commit on stop is tried only then (it would only time out). */
         private boolean reachable;
@@ -168,19 +163,19 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                         consumer = setup.open(index, destination.partitions(), this);
                     }
                     applyPause();
-                    drainAcks();
                     List<ConsumerRecord> records = consumer.poll(tuning.getPollTimeout());
                     if (!records.isEmpty()) {
                         process(records);
                     }
-                    drainAcks();
                     commit(false);
                     reachable = true;
                     backOff = tuning.getReconnectBackoff().toMillis();
                 } catch (RuntimeException e) {
                     reachable = false;
-                    logger.warn(e, () -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
-                            + "') failed; reconnecting in " + tuning.getReconnectBackoff() + "+");
+                    long wait = backOff;
+                    logger.warn(() -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
+                            + "') failed: " + e.getMessage() + "; reconnecting in " + wait + " ms");
+                    logger.debug(e, "Consumer failure");
                     closeConsumer(false);
                     sleep(backOff);
                     backOff = Math.min(backOff * 2, tuning.getReconnectBackoffMax().toMillis());
@@ -206,12 +201,12 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                 for (int from = 0; from < records.size(); from += maxBatchSize) {
                     List<ConsumerRecord> chunk = records.subList(from, Math.min(records.size(), from + maxBatchSize));
                     List<ConsumerRecord> copy = List.copyOf(chunk);
-                    deliver(messages.toBatchMessage(copy, manualAck ? new Ack(this, copy) : null), copy);
+                    deliver(messages.toBatchMessage(copy, manualAck ? new ManualAcknowledgment(offsets, copy) : null), copy);
                 }
             } else {
                 for (ConsumerRecord record : records) {
                     List<ConsumerRecord> one = List.of(record);
-                    deliver(messages.toMessage(record, manualAck ? new Ack(this, one) : null), one);
+                    deliver(messages.toMessage(record, manualAck ? new ManualAcknowledgment(offsets, one) : null), one);
                 }
             }
         }
@@ -235,7 +230,7 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                 done = recover(message, e);
             }
             if (done) {
-                records.forEach(r -> processed.merge(r.topicPartition(), r.offset() + 1, Math::max));
+                offsets.processed(records);
             }
         }
 
@@ -257,30 +252,12 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             return true;
         }
 
-        void acknowledged(List<ConsumerRecord> records) {
-            for (ConsumerRecord r : records) {
-                acks.add(new long[] {r.partition(), r.offset() + 1});
-            }
-        }
-
-        private void drainAcks() {
-            long[] ack;
-            while ((ack = acks.poll()) != null) {
-                processed.merge(new TopicPartition(setup.topic(), (int) ack[0]), ack[1], Math::max);
-            }
-        }
-
         /** Commits processed offsets that moved since the last commit; waits only when asked to. */
         private void commit(boolean sync) {
             if (setup.anonymous() || consumer == null) {
                 return;
             }
-            Map<TopicPartition, Long> changed = new HashMap<>();
-            processed.forEach((tp, offset) -> {
-                if (!offset.equals(committed.get(tp)) && consumer.assignment().contains(tp)) {
-                    changed.put(tp, offset);
-                }
-            });
+            Map<TopicPartition, Long> changed = offsets.toCommit(consumer.assignment());
             if (changed.isEmpty()) {
                 return;
             }
@@ -293,22 +270,15 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                     }
                 });
             }
-            committed.putAll(changed);
+            offsets.committed(changed);
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            drainAcks();
             try {
-                Map<TopicPartition, Long> offsets = new HashMap<>();
-                partitions.forEach(tp -> {
-                    Long offset = processed.get(tp);
-                    if (offset != null && !offset.equals(committed.get(tp))) {
-                        offsets.put(tp, offset);
-                    }
-                });
-                if (!offsets.isEmpty() && !setup.anonymous()) {
-                    consumer.commitSync(offsets);
+                Map<TopicPartition, Long> last = offsets.toCommit(partitions);
+                if (!last.isEmpty() && !setup.anonymous()) {
+                    consumer.commitSync(last); // before the broker hands the partitions on
                 }
             } catch (RuntimeException e) {
                 logger.warn(() -> "Commit before revocation of " + partitions + " failed: " + e.getMessage());
@@ -328,10 +298,7 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
 
         private void forget(Collection<TopicPartition> partitions) {
             owned.removeAll(partitions);
-            partitions.forEach(tp -> {
-                processed.remove(tp);
-                committed.remove(tp);
-            });
+            offsets.forget(partitions);
         }
 
         private void closeConsumer(boolean commitFirst) {
@@ -340,7 +307,6 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             }
             try {
                 if (commitFirst && reachable) {
-                    drainAcks();
                     commit(true);
                 }
             } catch (RuntimeException e) {
@@ -353,8 +319,7 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             }
             consumer = null;
             owned.clear();
-            processed.clear();
-            committed.clear();
+            offsets.clear();
         }
 
         private void sleep(long millis) {
@@ -367,40 +332,6 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                     return;
                 }
             }
-        }
-    }
-
-    /** The {@code acknowledgmentCallback} header of MANUAL ack mode: acknowledging commits the record(s). */
-    private static final class Ack implements AcknowledgmentCallback {
-
-        private final ConsumerLoop loop;
-        private final List<ConsumerRecord> records;
-        private volatile boolean acknowledged;
-
-        Ack(ConsumerLoop loop, List<ConsumerRecord> records) {
-            this.loop = loop;
-            this.records = records;
-        }
-
-        @Override
-        public void acknowledge(Status status) {
-            if (acknowledged) {
-                return;
-            }
-            acknowledged = true;
-            if (status != Status.REQUEUE) {
-                loop.acknowledged(records); // REJECT commits too: the record is done with, as in Kafka's manual ack
-            }
-        }
-
-        @Override
-        public boolean isAcknowledged() {
-            return acknowledged;
-        }
-
-        @Override
-        public boolean isAutoAck() {
-            return false;
         }
     }
 }

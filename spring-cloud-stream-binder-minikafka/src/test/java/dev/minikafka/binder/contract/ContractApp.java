@@ -75,6 +75,15 @@ public class ContractApp {
         };
     }
 
+    /** Batch mode, rejecting every batch. */
+    @Bean
+    Consumer<List<String>> failingBatch(Received received) {
+        return batch -> {
+            received.failingAttempts.incrementAndGet();
+            throw new IllegalStateException("cannot process a batch of " + batch.size());
+        };
+    }
+
     /** Batch mode: one call per List of records. */
     @Bean
     Consumer<List<String>> batchSink(Received received) {

@@ -60,8 +60,8 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
     /** The real broker application in its own context, on ephemeral ports (as the broker's own tests run it). */
     static ConfigurableApplicationContext startBroker(Path dataDir) {
         return SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + dataDir,
-                "--spring.grpc.server.address=127.0.0.1:0", "--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
+                "--spring.grpc.server.address=127.0.0.1:0", "--spring.main.web-application-type=none",
+                "--springdoc.api-docs.enabled=false", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
     }
 
     @AfterAll
@@ -247,6 +247,30 @@ class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
             sleep(50);
         }
         throw new AssertionError("nothing to poll within " + WAIT);
+    }
+
+    @Test
+    void failedBatchIsDeadLetteredRecordByRecord() {
+        String topic = unique("batchfail");
+        var app = start("failingBatch;dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.failingBatch-in-0.group=batched",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.consumer.batch-mode=true",
+                "--spring.cloud.stream.bindings.failingBatch-in-0.consumer.max-attempts=1",
+                "--spring.cloud.stream.minikafka.bindings.failingBatch-in-0.consumer.enable-dlq=true",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.destination=error." + topic + ".batched",
+                "--spring.cloud.stream.bindings.dlqSink-in-0.group=dlq-reader");
+
+        send(app, "out", "r1", "r2", "r3");
+
+        List<Message<?>> dead = messages(received(app, "dlqSink"), 3);
+        assertThat(dead).extracting(m -> (Object) m.getPayload()).containsExactly("r1", "r2", "r3");
+        assertThat(dead).allSatisfy(m -> {
+            assertThat(text(m.getHeaders().get("x-original-topic"))).isEqualTo(topic);
+            assertThat(text(m.getHeaders().get("x-exception-message"))).startsWith("cannot process a batch of");
+        });
+        assertThat(dead).extracting(m -> text(m.getHeaders().get("x-original-offset"))).containsExactly("0", "1", "2");
     }
 
     @Test

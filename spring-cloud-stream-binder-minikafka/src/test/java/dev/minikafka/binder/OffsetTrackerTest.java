@@ -1,0 +1,54 @@
+package dev.minikafka.binder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.minikafka.client.ConsumerRecord;
+import dev.minikafka.client.TopicPartition;
+
+class OffsetTrackerTest {
+
+    private static final TopicPartition P0 = new TopicPartition("t", 0);
+    private static final TopicPartition P1 = new TopicPartition("t", 1);
+
+    private final OffsetTracker offsets = new OffsetTracker("t");
+
+    @Test
+    void shouldCommitThePositionAfterTheLastProcessedRecordOnlyOnceItMoved() {
+        offsets.processed(List.of(record(0, 4), record(0, 5), record(1, 0)));
+
+        Map<TopicPartition, Long> first = offsets.toCommit(Set.of(P0, P1));
+        offsets.committed(first);
+
+        assertThat(first).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 6L, P1, 1L));
+        assertThat(offsets.toCommit(Set.of(P0, P1))).isEmpty();
+    }
+
+    @Test
+    void shouldFoldInAcknowledgementsFromOtherThreadsAndNeverMoveBack() throws InterruptedException {
+        Thread other = new Thread(() -> offsets.acknowledged(List.of(record(0, 9))));
+        other.start();
+        other.join();
+        offsets.acknowledged(List.of(record(0, 3)));
+
+        assertThat(offsets.toCommit(Set.of(P0))).containsExactlyEntriesOf(Map.of(P0, 10L));
+    }
+
+    @Test
+    void shouldLeaveOutPartitionsNotAskedForAndForgetRevokedOnes() {
+        offsets.processed(List.of(record(0, 1), record(1, 1)));
+
+        assertThat(offsets.toCommit(Set.of(P1))).containsOnlyKeys(P1);
+        offsets.forget(Set.of(P1));
+        assertThat(offsets.toCommit(Set.of(P0, P1))).containsOnlyKeys(P0);
+    }
+
+    private static ConsumerRecord record(int partition, long offset) {
+        return new ConsumerRecord("t", partition, offset, 0L, null, new byte[0], List.of());
+    }
+}
