@@ -37,8 +37,8 @@ class PaymentsToOrdersOverRabbitTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    static final String DESTINATION = "e2e-payments-" + RUN;
-    static final String GROUP = "e2e-orders-" + RUN;
+    static final String DESTINATION = "demo-e2e-payments-" + RUN;
+    static final String GROUP = "demo-e2e-orders-" + RUN;
 
     /** Sees every payment Payments hands to its output binding. */
     @GlobalChannelInterceptor(patterns = "paymentEvents-out-0")
@@ -59,7 +59,7 @@ class PaymentsToOrdersOverRabbitTest {
     private ConfigurableApplicationContext payments;
 
     @AfterEach
-    void closeAndCleanUp() {
+    void closeAndCleanUp() throws InterruptedException {
         if (payments != null) {
             payments.close();
         }
@@ -69,8 +69,16 @@ class PaymentsToOrdersOverRabbitTest {
         CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
-            admin.deleteQueue(DESTINATION + "." + GROUP);
-            admin.deleteExchange(DESTINATION);
+            String queue = DESTINATION + "." + GROUP;
+            // A listener container that is still winding down may declare its queue again: delete until it stays gone.
+            for (int attempt = 0; attempt < 20; attempt++) {
+                admin.deleteQueue(queue);
+                admin.deleteExchange(DESTINATION);
+                Thread.sleep(250);
+                if (admin.getQueueProperties(queue) == null) {
+                    break;
+                }
+            }
         } finally {
             connections.destroy();
         }
@@ -82,7 +90,11 @@ class PaymentsToOrdersOverRabbitTest {
         orders = new SpringApplicationBuilder(OrdersApplication.class).run(arguments("orders",
                 "--spring.datasource.url=jdbc:h2:mem:e2e-" + RUN + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                 "--spring.cloud.stream.bindings.createOrder-in-0.group=" + GROUP));
-        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments"));
+        // Orders' database libraries are on this classpath too; Payments has no use for them.
+        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments",
+                "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"));
 
         assertThat(payments.getEnvironment().getProperty("spring.application.name")).isEqualTo("payments");
         assertThat(orders.getEnvironment().getProperty("spring.application.name")).isEqualTo("orders");
