@@ -36,8 +36,8 @@ abstract class PaymentsToOrdersContract {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
     final String run = UUID.randomUUID().toString().substring(0, 8);
-    final String destination = "e2e-payments-" + run;
-    final String group = "e2e-orders-" + run;
+    final String destination = "demo-e2e-payments-" + run;
+    final String group = "demo-e2e-orders-" + run;
 
     /** The binder's name, as its {@code META-INF/spring.binders} declares it. */
     abstract String binder();
@@ -46,7 +46,7 @@ abstract class PaymentsToOrdersContract {
     abstract List<String> connection();
 
     /** Removes what the run left on a shared broker; nothing by default. */
-    void cleanUp() {
+    void cleanUp() throws InterruptedException {
     }
 
     /** Sees every payment Payments hands to its output binding. */
@@ -68,7 +68,7 @@ abstract class PaymentsToOrdersContract {
     private ConfigurableApplicationContext payments;
 
     @AfterEach
-    void closeAndCleanUp() {
+    void closeAndCleanUp() throws InterruptedException {
         if (payments != null) {
             payments.close();
         }
@@ -85,7 +85,11 @@ abstract class PaymentsToOrdersContract {
         orders = new SpringApplicationBuilder(OrdersApplication.class).run(arguments("orders",
                 "--spring.datasource.url=jdbc:h2:mem:e2e-" + run + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                 "--spring.cloud.stream.bindings.createOrder-in-0.group=" + group));
-        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments"));
+        // Orders' database libraries are on this classpath too; Payments has no use for them.
+        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments",
+                "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"));
 
         assertThat(payments.getEnvironment().getProperty("spring.application.name")).isEqualTo("payments");
         assertThat(orders.getEnvironment().getProperty("spring.application.name")).isEqualTo("orders");

@@ -19,12 +19,20 @@ class PaymentsToOrdersOverRabbitTest extends PaymentsToOrdersContract {
     }
 
     @Override
-    void cleanUp() {
+    void cleanUp() throws InterruptedException {
         CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
-            admin.deleteQueue(destination + "." + group);
-            admin.deleteExchange(destination);
+            String queue = destination + "." + group;
+            // A listener container that is still winding down may declare its queue again: delete until it stays gone.
+            for (int attempt = 0; attempt < 20; attempt++) {
+                admin.deleteQueue(queue);
+                admin.deleteExchange(destination);
+                Thread.sleep(250);
+                if (admin.getQueueProperties(queue) == null) {
+                    break;
+                }
+            }
         } finally {
             connections.destroy();
         }
