@@ -13,6 +13,8 @@ cd "$(dirname "$0")"
 . scripts/processes.sh
 
 SERVICES=(payments orders notifications analytics)
+# The demo's topic: Payments spreads customers over this many partitions, so consumer groups can scale out.
+export PAYMENTS_PARTITIONS=${PAYMENTS_PARTITIONS:-4}
 declare -A SERVICE_PORTS=([payments]=${PAYMENTS_PORT:-8081} [orders]=${ORDERS_PORT:-8082}
   [notifications]=${NOTIFICATIONS_PORT:-8083} [analytics]=${ANALYTICS_PORT:-8084})
 HTTP_PORT=${MINIKAFKA_HTTP_PORT:-8080}
@@ -55,6 +57,17 @@ fail() {
 prepare_broker "$(exec_jar minikafka-broker)"
 start_process broker "${BROKER_CMD[@]}" "$@"
 wait_healthy broker "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness" 120 || fail "the broker"
+# Created here, with its partition count, before any service could create it with the binder's default.
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/api/v1/topics" \
+  -H 'Content-Type: application/json' -d "{\"name\":\"payments\",\"partitions\":$PAYMENTS_PARTITIONS}")
+case "$status" in
+  201) echo "✓ topic payments created with $PAYMENTS_PARTITIONS partitions" ;;
+  409)
+    # Kept from an earlier run: Payments must use the partitions it has (it cannot send to more).
+    PAYMENTS_PARTITIONS=$(curl -s "http://127.0.0.1:$HTTP_PORT/api/v1/topics/payments" | grep -o '"partition":[0-9]*' | wc -l)
+    echo "✓ topic payments exists, with $PAYMENTS_PARTITIONS partitions" ;;
+  *) fail "could not create the topic payments (HTTP $status)" ;;
+esac
 
 for s in "${SERVICES[@]}"; do
   start_process "$s" "$JAVA_HOME/bin/java" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$(exec_jar "$s")" \
