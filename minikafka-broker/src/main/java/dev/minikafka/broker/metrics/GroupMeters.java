@@ -28,7 +28,7 @@ final class GroupMeters {
     GroupMeters(MeterRegistry registry, GroupsSource groups) {
         lag = MultiGauge.builder("minikafka.group.lag")
                 .description("Log end offset minus the group's committed offset, per partition").register(registry);
-        totalLag = MultiGauge.builder("minikafka.group.lag.total")
+        totalLag = MultiGauge.builder("minikafka.group.total.lag")
                 .description("A group's lag summed over its partitions").register(registry);
         members = MultiGauge.builder("minikafka.group.members")
                 .description("A group's live members").register(registry);

@@ -36,8 +36,8 @@ class GroupMetersTest {
 
         assertThat(gauge("minikafka.group.lag", "group", "billing", "topic", "t", "partition", "0")).isEqualTo(50);
         assertThat(gauge("minikafka.group.lag", "group", "billing", "topic", "t", "partition", "1")).isEqualTo(4);
-        assertThat(gauge("minikafka.group.lag.total", "group", "billing")).isEqualTo(54);
-        assertThat(gauge("minikafka.group.lag.total", "group", "audit")).isZero();
+        assertThat(gauge("minikafka.group.total.lag", "group", "billing")).isEqualTo(54);
+        assertThat(gauge("minikafka.group.total.lag", "group", "audit")).isZero();
         assertThat(gauge("minikafka.group.members", "group", "billing")).isEqualTo(2);
         assertThat(gauge("minikafka.groups.active")).isEqualTo(1);
         assertThat(gauge("minikafka.groups.members")).isEqualTo(2);
@@ -45,8 +45,8 @@ class GroupMetersTest {
         meters.update(snapshot(new Active(0, 0, 0, 0, 0), new GroupMetrics("audit", "EMPTY", 0, 0, List.of())));
 
         assertThat(registry.find("minikafka.group.lag").tag("group", "billing").gauges()).as("gone with its group").isEmpty();
-        assertThat(registry.find("minikafka.group.lag.total").tag("group", "billing").gauges()).isEmpty();
-        assertThat(registry.find("minikafka.group.lag.total").tag("group", "audit").gauges()).hasSize(1);
+        assertThat(registry.find("minikafka.group.total.lag").tag("group", "billing").gauges()).isEmpty();
+        assertThat(registry.find("minikafka.group.total.lag").tag("group", "audit").gauges()).hasSize(1);
         assertThat(gauge("minikafka.groups.active")).isZero();
     }
 

@@ -85,7 +85,8 @@ class RestGroupsTest extends BrokerOverLoopback {
             assertThat(group.get("members").asInt()).isEqualTo(1);
             assertThat(group.get("partitions").get(0).get("committedOffset").asLong()).isEqualTo(4);
             String prometheus = api.get("/actuator/prometheus").raw().body();
-            assertThat(prometheus).containsPattern("minikafka_group_lag\\{[^}]*group=\"laggards\"[^}]*\\} 8\\.0");
+            assertThat(prometheus).containsPattern("minikafka_group_lag\\{group=\"laggards\",partition=\"0\",topic=\"lagging\"\\} 8\\.0")
+                    .containsPattern("minikafka_group_total_lag\\{group=\"laggards\"\\} 8\\.0");
         }
     }
 

@@ -137,6 +137,13 @@ public final class LoopbackProxy implements AutoCloseable {
                 if (n < 0) {
                     break;
                 }
+                // A read already under way when the proxy froze: hold its bytes until it is restored (or cut).
+                while (mode == Mode.FROZEN && !closed) {
+                    Thread.sleep(10);
+                }
+                if (mode == Mode.CUT || closed) {
+                    break;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
