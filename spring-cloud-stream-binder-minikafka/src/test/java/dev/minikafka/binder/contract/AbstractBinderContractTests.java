@@ -1,7 +1,6 @@
 package dev.minikafka.binder.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,17 +54,6 @@ public abstract class AbstractBinderContractTests {
     /** The inbound header holding the partition a record was read from. */
     protected abstract String receivedPartitionHeader();
 
-    /** The scenarios; a binder that cannot run one in this binder-neutral form says so in {@link #supports}. */
-    protected enum Scenario {
-        ANONYMOUS_GROUP, REQUIRED_GROUP, GROUPS_AND_PARTITIONED_MEMBERS, PARTITIONED_PRODUCER, INSTANCE_INDEX, HEADERS,
-        RETRY_AND_DLQ_HEADERS, CONVERSION_FAILURE, BATCH, POLLED, PAUSE_RESUME, SWAP
-    }
-
-    /** Whether this binder runs the scenario as written; every one by default. */
-    protected boolean supports(Scenario scenario) {
-        return true;
-    }
-
     /** Extra properties a statically partitioned consumer needs on this binder (Kafka: no group management). */
     protected List<String> staticPartitioningProperties(String binding) {
         return List.of();
@@ -79,9 +67,7 @@ public abstract class AbstractBinderContractTests {
 
     // ---- scenarios -------------------------------------------------------------------------------------
 
-    @Test
-    void anonymousConsumerReceivesWhatIsSentAfterItStarted() {
-        assumeTrue(supports(Scenario.ANONYMOUS_GROUP), "not supported by this binder");
+    protected void anonymousConsumerReceivesWhatIsSentAfterItStarted() {
         String topic = unique("anon");
         var app = start("sink", "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.destination=" + topic);
@@ -93,9 +79,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(payloads(sink, 3)).containsExactly("one", "two", "three");
     }
 
-    @Test
-    void requiredGroupReceivesWhatWasSentBeforeItsConsumerStarted() {
-        assumeTrue(supports(Scenario.REQUIRED_GROUP), "not supported by this binder");
+    protected void requiredGroupReceivesWhatWasSentBeforeItsConsumerStarted() {
         String topic = unique("required");
         var producer = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.required-groups=audit",
@@ -108,9 +92,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(payloads(received(consumer, "sink"), 3)).containsExactly("a", "b", "c");
     }
 
-    @Test
-    void twoGroupsEachReceiveEveryRecordAndMembersOfAGroupShareThem() {
-        assumeTrue(supports(Scenario.GROUPS_AND_PARTITIONED_MEMBERS), "not supported by this binder");
+    protected void twoGroupsEachReceiveEveryRecordAndMembersOfAGroupShareThem() {
         String topic = unique("groups");
         List<String> producerProperties = List.of("--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=4",
@@ -158,9 +140,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(second).as("member 2 gets a share").containsAnyElementsOf(sent);
     }
 
-    @Test
-    void partitionedProducerPlacesRecordsByKeyAndSelectorExpressions() {
-        assumeTrue(supports(Scenario.PARTITIONED_PRODUCER), "not supported by this binder");
+    protected void partitionedProducerPlacesRecordsByKeyAndSelectorExpressions() {
         String topic = unique("partitioned");
         var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=3",
@@ -182,9 +162,7 @@ public abstract class AbstractBinderContractTests {
         }
     }
 
-    @Test
-    void staticallyPartitionedConsumersReadOnlyTheirInstancesPartitions() {
-        assumeTrue(supports(Scenario.INSTANCE_INDEX), "not supported by this binder");
+    protected void staticallyPartitionedConsumersReadOnlyTheirInstancesPartitions() {
         String topic = unique("instances");
         var producer = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.producer.partition-count=4",
@@ -214,9 +192,7 @@ public abstract class AbstractBinderContractTests {
         }
     }
 
-    @Test
-    void headersAndContentTypeSurviveTheRoundTrip() {
-        assumeTrue(supports(Scenario.HEADERS), "not supported by this binder");
+    protected void headersAndContentTypeSurviveTheRoundTrip() {
         String topic = unique("headers");
         var app = start("payments", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.bindings.out.content-type=application/json",
@@ -234,9 +210,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(text(got.getHeaders().get(MessageHeaders.CONTENT_TYPE))).startsWith("application/json");
     }
 
-    @Test
-    void failingRecordIsRetriedThenDeadLetteredWithItsOriginAndTheException() {
-        assumeTrue(supports(Scenario.RETRY_AND_DLQ_HEADERS), "not supported by this binder");
+    protected void failingRecordIsRetriedThenDeadLetteredWithItsOriginAndTheException() {
         String topic = unique("poison");
         var app = start("failing;dlqSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -269,9 +243,7 @@ public abstract class AbstractBinderContractTests {
      * framework itself decides what happens to the bad record: with Spring Cloud Function 5.0 a failed input
      * conversion is not an exception, so it reaches neither the retry nor the DLQ on any binder.)
      */
-    @Test
-    void recordThatFailsConversionDoesNotStallThePartition() {
-        assumeTrue(supports(Scenario.CONVERSION_FAILURE), "not supported by this binder");
+    protected void recordThatFailsConversionDoesNotStallThePartition() {
         String topic = unique("unconvertible");
         var app = start("payments", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -296,9 +268,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(got).as("the record after the bad one is processed").contains(good);
     }
 
-    @Test
-    void batchModeDeliversLists() {
-        assumeTrue(supports(Scenario.BATCH), "not supported by this binder");
+    protected void batchModeDeliversLists() {
         String topic = unique("batch");
         var app = start("batchSink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -322,9 +292,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(got).containsExactlyElementsOf(sent);
     }
 
-    @Test
-    void polledConsumerReturnsOneRecordPerPoll() {
-        assumeTrue(supports(Scenario.POLLED), "not supported by this binder");
+    protected void polledConsumerReturnsOneRecordPerPoll() {
         String topic = unique("polled");
         var app = start("", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -346,9 +314,7 @@ public abstract class AbstractBinderContractTests {
         assertThat(got).containsExactly("x", "y", "z");
     }
 
-    @Test
-    void pausedBindingReceivesNothingUntilResumed() {
-        assumeTrue(supports(Scenario.PAUSE_RESUME), "not supported by this binder");
+    protected void pausedBindingReceivesNothingUntilResumed() {
         String topic = unique("paused");
         var app = start("sink", "--spring.cloud.stream.bindings.out.destination=" + topic,
                 "--spring.cloud.stream.output-bindings=out",
@@ -372,9 +338,7 @@ public abstract class AbstractBinderContractTests {
      * {@code Consumer}) with the same code and the same binding properties on every binder; only the binder
      * on the classpath and its connection properties differ. The same events must arrive.
      */
-    @Test
-    void paymentsToOrdersFlowRunsUnchangedOnThisBinder() {
-        assumeTrue(supports(Scenario.SWAP), "not supported by this binder");
+    protected void paymentsToOrdersFlowRunsUnchangedOnThisBinder() {
         String topic = unique("payments");
         String[] applicationYml = {"--spring.cloud.stream.bindings.payments-out-0.destination=" + topic,
                 "--spring.cloud.stream.bindings.payments-out-0.producer.required-groups=orders",

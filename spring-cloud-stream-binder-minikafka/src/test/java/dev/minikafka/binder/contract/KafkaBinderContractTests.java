@@ -11,7 +11,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * The same scenarios on Spring Cloud Stream's Kafka binder and an embedded Kafka: the reference showing that
  * the scenarios describe what a real binder does, not what ours happens to do.
  */
-class KafkaBinderContractTests extends AbstractBinderContractTests {
+class KafkaBinderContractTests extends FullBinderContractTests {
 
     static EmbeddedKafkaKraftBroker kafka;
 

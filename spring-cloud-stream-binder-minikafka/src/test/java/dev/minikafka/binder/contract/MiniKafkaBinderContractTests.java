@@ -43,7 +43,7 @@ import dev.minikafka.broker.BrokerApplication;
  * binder's own features that have no binder-neutral form (key header, manual acknowledgement, send failures
  * on the error channel, health, metrics, starting before the broker).
  */
-class MiniKafkaBinderContractTests extends AbstractBinderContractTests {
+class MiniKafkaBinderContractTests extends FullBinderContractTests {
 
     @TempDir
     static Path dataDir;
