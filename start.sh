@@ -77,6 +77,10 @@ for s in "${SERVICES[@]}"; do
   wait_healthy "$s" "http://127.0.0.1:${SERVICE_PORTS[$s]}/actuator/health" 120 || fail "$s"
 done
 
+# The aggregator reads the broker and the services where this script started them.
+export BROKER_URL="http://127.0.0.1:$HTTP_PORT" PAYMENTS_URL="http://127.0.0.1:${SERVICE_PORTS[payments]}" \
+  ORDERS_URL="http://127.0.0.1:${SERVICE_PORTS[orders]}" NOTIFICATIONS_URL="http://127.0.0.1:${SERVICE_PORTS[notifications]}" \
+  ANALYTICS_URL="http://127.0.0.1:${SERVICE_PORTS[analytics]}" AGGREGATOR_PORT="$DASHBOARD_PORT"
 start_process aggregator node aggregator/src/main.js
 wait_healthy aggregator "http://127.0.0.1:$DASHBOARD_PORT/api/health" 30 || fail "the aggregator"
 
