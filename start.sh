@@ -69,8 +69,11 @@ case "$status" in
   *) fail "could not create the topic payments (HTTP $status)" ;;
 esac
 
+SERVICE_JVM=(-Xmx256m -XX:TieredStopAtLevel=1)
+# JDK 25 warns about gRPC's and Netty's native and Unsafe use at every start; these flags allow them quietly.
+[ "$(java_major "$JAVA_HOME/bin/java")" -ge 25 ] && SERVICE_JVM+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 for s in "${SERVICES[@]}"; do
-  start_process "$s" "$JAVA_HOME/bin/java" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$(exec_jar "$s")" \
+  start_process "$s" "$JAVA_HOME/bin/java" "${SERVICE_JVM[@]}" -jar "$(exec_jar "$s")" \
     --spring.cloud.stream.minikafka.binder.brokers="127.0.0.1:${MINIKAFKA_GRPC_PORT:-9092}"
 done
 for s in "${SERVICES[@]}"; do
