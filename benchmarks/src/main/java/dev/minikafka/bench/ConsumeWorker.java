@@ -61,12 +61,7 @@ final class ConsumeWorker implements Runnable {
                     return;
                 }
                 List<ConsumerRecord> records = consumer.poll(POLL_TIMEOUT);
-                long size = 0;
-                for (ConsumerRecord record : records) {
-                    size += length(record.key()) + length(record.value());
-                }
-                bytes.add(size);
-                consumed.addAndGet(records.size());
+                tally(records, consumed, bytes);
                 if (target == 0 && !records.isEmpty()) {
                     remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
@@ -86,7 +81,17 @@ final class ConsumeWorker implements Runnable {
         return target > 0 ? consumed.get() >= target : remaining.isEmpty();
     }
 
-    static int length(byte[] bytes) {
+    /** Adds a poll's records and their key and value bytes to the run's counters. */
+    static void tally(List<ConsumerRecord> records, AtomicLong consumed, LongAdder bytes) {
+        long size = 0;
+        for (ConsumerRecord record : records) {
+            size += length(record.key()) + length(record.value());
+        }
+        bytes.add(size);
+        consumed.addAndGet(records.size());
+    }
+
+    private static int length(byte[] bytes) {
         return bytes == null ? 0 : bytes.length;
     }
 }

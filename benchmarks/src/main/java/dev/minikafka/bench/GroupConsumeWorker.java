@@ -1,7 +1,6 @@
 package dev.minikafka.bench;
 
 import dev.minikafka.client.ConsumerConfig;
-import dev.minikafka.client.ConsumerRecord;
 import dev.minikafka.client.MiniKafkaConsumer;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +45,7 @@ final class GroupConsumeWorker implements Runnable {
                 if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                List<ConsumerRecord> records = consumer.poll(POLL_TIMEOUT);
-                long size = 0;
-                for (ConsumerRecord record : records) {
-                    size += ConsumeWorker.length(record.key()) + ConsumeWorker.length(record.value());
-                }
-                bytes.add(size);
-                consumed.addAndGet(records.size());
+                ConsumeWorker.tally(consumer.poll(POLL_TIMEOUT), consumed, bytes);
             }
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);

@@ -87,7 +87,7 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
             return;
         }
         PartitionWriter writer = topic.writer(request.getPartition());
-        long throttleMs = quotas.produced(clientId, topic.name(), RecordBatch.countRecords(batches, 0, batches.limit()), batches.limit());
+        long throttleMs = quotas.produced(clientId, topic.name(), batches);
         Append append = new Append(request, batches, writer, arrivalNanos, throttleMs);
         synchronized (responseLock) {
             inFlight++;

@@ -1,5 +1,6 @@
 package dev.minikafka.broker.quota;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.minikafka.protocol.RecordBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,13 +56,16 @@ public class QuotaManager {
     }
 
     /**
-     * Charges a produce request to its client and topic; returns the milliseconds the producer should wait
-     * before its next request (0 when within quota), at most {@code maxThrottleMs}.
+     * Charges a produce request (whole batches, from position 0 to the limit) to its client and topic;
+     * returns the milliseconds the producer should wait before its next request (0 when within quota), at
+     * most {@code maxThrottleMs}. Records are counted only when some produce quota exists.
      */
-    public long produced(String clientId, String topic, long records, long bytes) {
+    public long produced(String clientId, String topic, ByteBuffer batches) {
         if (!anyProduceLimit) {
             return 0;
         }
+        long records = RecordBatch.countRecords(batches, 0, batches.limit());
+        long bytes = batches.limit();
         long wait = Math.max(limiter(QuotaKind.PRODUCER, clientId).spend(records, bytes),
                 limiter(QuotaKind.TOPIC, topic).spend(records, bytes));
         return throttled(QuotaKind.PRODUCER, clientId, topic, wait);
