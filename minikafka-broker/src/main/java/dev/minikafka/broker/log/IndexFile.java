@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -42,7 +41,7 @@ abstract sealed class IndexFile permits OffsetIndex, TimeIndex {
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.slotsPerEntry = slotsPerEntry;
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = LogFiles.open(path);
         load();
     }
 

@@ -151,7 +151,7 @@ public final class PartitionWriter implements Runnable {
                     queue.poll();
                     pendingBytes.addAndGet(-append.bytes);
                     pendingAppends.decrementAndGet();
-                    append.fail(e);
+                    append.fail(diskFailure("roll to a new segment", e));
                     return;
                 }
                 segment = log.active();
@@ -172,7 +172,9 @@ public final class PartitionWriter implements Runnable {
             segment.write(gather, count, bytes, nextOffset);
             log.markUnflushed(segment);
         } catch (IOException e) {
-            failure = e;
+            // Segment.write cut the file back to where it was: the partition stays readable and writable,
+            // and the next drain (once the disk has room) appends at the same offsets.
+            failure = diskFailure("append", e);
         }
         pendingBytes.addAndGet(-bytes);
         pendingAppends.addAndGet(-count);
@@ -191,6 +193,12 @@ public final class PartitionWriter implements Runnable {
                 done.succeed();
             }
         }
+    }
+
+    /** The failure a producer sees: which partition, what the broker was doing, what the disk said. */
+    private IOException diskFailure(String action, IOException cause) {
+        return new IOException("could not " + action + " on disk for partition " + log.name() + " (nothing of this request"
+                + " was written; retry once the disk has room): " + cause.getMessage(), cause);
     }
 
     /** Writes base offsets (and log-append times) into the append's batches and indexes them. */

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,8 +61,7 @@ final class Segment {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.createdMs = createdMs;
-        this.channel = FileChannel.open(file(dir, baseOffset, LOG_SUFFIX),
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = LogFiles.open(file(dir, baseOffset, LOG_SUFFIX));
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX), baseOffset);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset);
     }

@@ -1,0 +1,37 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Opens the files a segment writes to (its log and its two indexes) for reading and writing. The one seam
+ * through which fault tests put a failing disk under a live broker ("No space left on device" on a write):
+ * {@link #setOpener} is package-private, and nothing but tests calls it.
+ */
+final class LogFiles {
+
+    /** Opens one segment file, creating it if missing. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    static final Opener PLAIN = file -> FileChannel.open(file,
+            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    private static volatile Opener opener = PLAIN;
+
+    private LogFiles() {
+    }
+
+    static FileChannel open(Path file) throws IOException {
+        return opener.open(file);
+    }
+
+    /** For tests: how segment files are opened from now on (files already open keep their channel). */
+    static void setOpener(Opener newOpener) {
+        opener = newOpener;
+    }
+}
