@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@link #freeze()}: stops moving bytes but keeps every connection open, like a network partition or
  * a host that died without its TCP stack saying goodbye; neither side notices anything but silence.</li>
  * <li>{@link #restore()}: forwards again (new connections after a cut; the held bytes after a freeze).</li>
+ * <li>{@link #abandon()}: the network heals for new connections only; every connection open now stays silent
+ * forever, like one whose packets a partition swallowed: only a timeout of the side that waits ends it.</li>
  * </ul>
  * Two threads per connection plus one acceptor, all daemons, all ended by {@link #close()}.
  */
@@ -39,6 +41,9 @@ public final class LoopbackProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile Mode mode = Mode.FORWARD;
     private volatile boolean closed;
+    /** Connections accepted before this generation are silent for good (see {@link #abandon()}). */
+    private volatile int abandonedBelow;
+    private int generation;
 
     public LoopbackProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -76,6 +81,12 @@ public final class LoopbackProxy implements AutoCloseable {
         mode = Mode.FORWARD;
     }
 
+    /** Forwards new connections again while every connection open now stays silent until it is closed. */
+    public synchronized void abandon() {
+        abandonedBelow = ++generation;
+        mode = Mode.FORWARD;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket client;
@@ -99,32 +110,36 @@ public final class LoopbackProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
-            startPump(client, upstream);
-            startPump(upstream, client);
+            int connectionGeneration;
+            synchronized (this) {
+                connectionGeneration = generation;
+            }
+            startPump(client, upstream, connectionGeneration);
+            startPump(upstream, client, connectionGeneration);
         }
     }
 
-    private synchronized void startPump(Socket from, Socket to) {
+    private synchronized void startPump(Socket from, Socket to, int connectionGeneration) {
         if (closed) {
             closeQuietly(from);
             closeQuietly(to);
             return;
         }
-        Thread pump = new Thread(() -> pump(from, to), "proxy-pump-" + from.getPort());
+        Thread pump = new Thread(() -> pump(from, to, connectionGeneration), "proxy-pump-" + from.getPort());
         pump.setDaemon(true);
         pumps.removeIf(t -> !t.isAlive());
         pumps.add(pump);
         pump.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, int connectionGeneration) {
         byte[] buffer = new byte[16 * 1024];
         try {
             from.setSoTimeout(50); // wakes to notice freeze, cut and close
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             while (!closed && mode != Mode.CUT) {
-                if (mode == Mode.FROZEN) {
+                if (mode == Mode.FROZEN || connectionGeneration < abandonedBelow) {
                     Thread.sleep(10); // holding the bytes: nothing is read, so nothing is forwarded
                     continue;
                 }
@@ -138,7 +153,7 @@ public final class LoopbackProxy implements AutoCloseable {
                     break;
                 }
                 // A read already under way when the proxy froze: hold its bytes until it is restored (or cut).
-                while (mode == Mode.FROZEN && !closed) {
+                while ((mode == Mode.FROZEN || connectionGeneration < abandonedBelow) && !closed && mode != Mode.CUT) {
                     Thread.sleep(10);
                 }
                 if (mode == Mode.CUT || closed) {
