@@ -46,9 +46,10 @@ final class DelayedFetch implements Runnable {
 
     void start() {
         reader.fetchStarted();
+        // A client that goes away mid-wait leaves nothing behind: no waiter on the partitions, no timeout task.
         responses.setOnCancelHandler(() -> {
             if (completed.compareAndSet(false, true)) {
-                reader.fetchFinished();
+                release();
             }
         });
         FetchResponse response = readAll();
@@ -91,6 +92,9 @@ final class DelayedFetch implements Runnable {
             } else {
                 for (int i = 0; i < watchedTopics.size(); i++) {
                     watchedTopics.get(i).waiters(watchedPartitions.get(i)).register(wake);
+                }
+                if (completed.get()) {
+                    unregister(); // completed or cancelled while registering: take the waiters back
                 }
             }
         });
@@ -140,14 +144,7 @@ final class DelayedFetch implements Runnable {
         if (!completed.compareAndSet(false, true)) {
             return;
         }
-        reader.fetchFinished();
-        ScheduledFuture<?> pending = timeout;
-        if (pending != null) {
-            pending.cancel(false);
-        }
-        for (int i = 0; i < watchedTopics.size(); i++) {
-            watchedTopics.get(i).waiters(watchedPartitions.get(i)).unregister(wake);
-        }
+        release();
         if (responses.isCancelled()) {
             return;
         }
@@ -155,6 +152,22 @@ final class DelayedFetch implements Runnable {
         responses.onCompleted();
         for (PartitionData data : response.getPartitionsList()) {
             reader.delivered(data);
+        }
+    }
+
+    /** Once, when the fetch is answered or cancelled. */
+    private void release() {
+        reader.fetchFinished();
+        ScheduledFuture<?> pending = timeout;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        unregister();
+    }
+
+    private void unregister() {
+        for (int i = 0; i < watchedTopics.size(); i++) {
+            watchedTopics.get(i).waiters(watchedPartitions.get(i)).unregister(wake);
         }
     }
 }
