@@ -123,7 +123,9 @@ class DatabaseFaultTest {
             assertThat(health("/liveness")).isEqualTo(200);
 
             proxy.restore();
+            long restoredAt = System.nanoTime();
             assertThat(commitsAgainWithin(consumer, Duration.ofSeconds(20))).isTrue();
+            report("cut", during, ackedCount() - ackedAtCut, (System.nanoTime() - restoredAt) / 1_000_000);
             assertThat(health("")).as("/actuator/health after the outage").isEqualTo(200);
         }
         everythingAcknowledgedIsReadable();
@@ -149,7 +151,9 @@ class DatabaseFaultTest {
             // The network heals for new connections only; the old ones stay silent forever. Only the driver's
             // socket timeout frees the commit thread and the pool from them.
             proxy.abandon();
+            long healedAt = System.nanoTime();
             assertThat(commitsAgainWithin(consumer, Duration.ofSeconds(30))).isTrue();
+            report("frozen", during, ackedCount() - ackedAtFreeze, (System.nanoTime() - healedAt) / 1_000_000);
             assertThat(health("")).isEqualTo(200);
         }
         everythingAcknowledgedIsReadable();
@@ -207,6 +211,12 @@ class DatabaseFaultTest {
             slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
         }
         return new Round(records, commits, failures, slowest);
+    }
+
+    private static void report(String fault, Round during, long ackedSince, long recoveredMs) {
+        System.out.printf("%n== PostgreSQL %s under load: %d records fetched and %d acked since the fault, %d commits"
+                + " failed UNAVAILABLE (slowest answer %d ms), commits succeed again %d ms after the database is back ==%n",
+                fault, during.records, ackedSince, during.failures.size(), during.slowestCommitMs, recoveredMs);
     }
 
     private static boolean commitsAgainWithin(MiniKafkaConsumer consumer, Duration bound) {

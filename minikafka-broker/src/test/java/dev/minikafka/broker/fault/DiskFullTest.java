@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class DiskFullTest {
             assertThat(DiskFullInjector.failedWrites()).as("the broker did try the disk").isGreaterThan(failedBefore);
             assertThat(logBytes()).as("each partial write was cut back off the log").isEqualTo(segmentBytesBeforeFull);
             assertThat(Numbered.readFromStart(bootstrap, PARTITION, 200)).as("the log stays readable")
-                    .extracting(ConsumerRecord::offset).containsExactlyElementsOf(range(0, 200));
+                    .extracting(ConsumerRecord::offset).containsExactlyElementsOf(LongStream.range(0, 200).boxed().toList());
 
             // A producer with time to spare keeps retrying and gets through once space returns.
             List<CompletableFuture<RecordMetadata>> waiting = new ArrayList<>();
@@ -90,7 +91,7 @@ class DiskFullTest {
             broker.close();
         }
         assertThat(acked).extracting(RecordMetadata::offset).as("offsets go on densely after the outage")
-                .containsExactlyElementsOf(range(0, 250));
+                .containsExactlyElementsOf(LongStream.range(0, 250).boxed().toList());
         long bytesAtShutdown = logBytes();
 
         // Recover as after a crash (no clean-shutdown marker): every batch is checked, nothing is cut.
@@ -100,8 +101,8 @@ class DiskFullTest {
         try {
             assertThat(logBytes()).as("recovery found nothing torn to cut").isEqualTo(bytesAtShutdown);
             List<ConsumerRecord> all = Numbered.readFromStart("127.0.0.1:" + BrokerRunner.grpcPort(broker), PARTITION, 250);
-            assertThat(all).extracting(ConsumerRecord::offset).containsExactlyElementsOf(range(0, 250));
-            assertThat(all).extracting(Numbered::number).containsExactlyElementsOf(range(0, 250));
+            assertThat(all).extracting(ConsumerRecord::offset).containsExactlyElementsOf(LongStream.range(0, 250).boxed().toList());
+            assertThat(all).extracting(Numbered::number).containsExactlyElementsOf(LongStream.range(0, 250).boxed().toList());
         } finally {
             broker.close();
         }
@@ -116,13 +117,5 @@ class DiskFullTest {
             }
             return total;
         }
-    }
-
-    private static List<Long> range(long from, long to) {
-        List<Long> list = new ArrayList<>();
-        for (long i = from; i < to; i++) {
-            list.add(i);
-        }
-        return list;
     }
 }
