@@ -48,7 +48,9 @@ class RecordBatchFuzzTest {
         assertThat(verdict).as(input.how()).isNotNull();
         long counted = RecordBatch.countRecords(buf, 0, buf.limit());
         if (verdict == BatchCheck.OK) {
-            List<Record> records = RecordBatch.decodeAll(buf, 0);
+            // base offsets lie outside the CRC and the check (the broker assigns them), so a mutation may make
+            // one negative: decode from the smallest offset there is, or those records count as skipped
+            List<Record> records = RecordBatch.decodeAll(buf, Long.MIN_VALUE);
             assertThat(records).as(input.how()).hasSize((int) counted);
             assertThat(records).as(input.how()).extracting(Record::offset).isEqualTo(offsetsOf(buf));
         }
