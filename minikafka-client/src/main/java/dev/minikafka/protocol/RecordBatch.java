@@ -44,13 +44,20 @@ public final class RecordBatch {
         return buf.getInt(pos + RECORD_COUNT_OFFSET);
     }
 
-    /** Records in the whole batches between {@code from} and {@code limit}; a torn tail is not counted. */
+    /**
+     * Records in the whole batches between {@code from} and {@code limit}; a torn tail is not counted, and
+     * counting stops at a length that cannot be a batch's (so it always ends, even on unchecked bytes).
+     */
     public static long countRecords(ByteBuffer buf, int from, int limit) {
         long records = 0;
         int pos = from;
         while (limit - pos >= BatchLayout.HEADER_SIZE) {
+            int size = sizeInBytes(buf, pos);
+            if (size < HEADER_SIZE || size > limit - pos) {
+                break;
+            }
             records += recordCount(buf, pos);
-            pos += sizeInBytes(buf, pos);
+            pos += size;
         }
         return records;
     }
@@ -153,26 +160,67 @@ public final class RecordBatch {
         if (count <= 0 || lastOffsetDelta(buf, pos) != count - 1) {
             return BatchCheck.BAD_RECORDS;
         }
+        int end = pos + size;
         ByteBuffer in = buf.duplicate();
-        in.limit(pos + size).position(pos + RECORDS_OFFSET);
+        in.limit(end).position(pos + RECORDS_OFFSET);
         try {
             for (int i = 0; i < count; i++) {
-                int length = Varints.readVarint(in);
-                if (length <= 0 || length > in.remaining()) {
-                    return BatchCheck.BAD_RECORDS;
-                }
-                int next = in.position() + length;
+                int next = recordEnd(in, end);
                 in.get(); // attributes
                 Varints.readVarlong(in);
                 if (Varints.readVarint(in) != i) {
                     return BatchCheck.BAD_RECORDS;
                 }
-                in.position(next);
+                // every field must lie inside the record and fill it exactly, so what passes here decodes
+                skipBytes(in);
+                skipBytes(in);
+                int headerCount = Varints.readVarint(in);
+                if (headerCount < 0) {
+                    return BatchCheck.BAD_RECORDS;
+                }
+                for (int h = 0; h < headerCount; h++) {
+                    if (skipBytes(in) < 0) {
+                        return BatchCheck.BAD_RECORDS; // a null header key
+                    }
+                    skipBytes(in);
+                }
+                if (in.position() != next) {
+                    return BatchCheck.BAD_RECORDS;
+                }
+                in.limit(end);
             }
-        } catch (CorruptRecordException | IndexOutOfBoundsException e) {
+        } catch (CorruptRecordException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
             return BatchCheck.BAD_RECORDS;
         }
         return in.hasRemaining() ? BatchCheck.BAD_RECORDS : BatchCheck.OK;
+    }
+
+    /**
+     * Reads a record's length varint and limits {@code in} to that record, so no field of it can be read
+     * past its end; returns the record's end. A record takes at least one byte after its length, so a walk
+     * over {@code recordCount} records ends after at most as many steps as the batch has bytes, whatever
+     * the count says.
+     */
+    private static int recordEnd(ByteBuffer in, int batchEnd) {
+        int length = Varints.readVarint(in);
+        if (length <= 0 || length > batchEnd - in.position()) {
+            throw new CorruptRecordException("record length " + length + " does not fit in its batch");
+        }
+        int next = in.position() + length;
+        in.limit(next);
+        return next;
+    }
+
+    /** Steps over a length-prefixed field without copying it; returns its length (-1 = null). */
+    private static int skipBytes(ByteBuffer in) {
+        int length = Varints.readVarint(in);
+        if (length > in.remaining()) {
+            throw new CorruptRecordException("field length " + length + " runs past the end of the record");
+        }
+        if (length > 0) {
+            in.position(in.position() + length);
+        }
+        return length;
     }
 
     /**
@@ -206,23 +254,23 @@ public final class RecordBatch {
         long batchTimestamp = maxTimestamp(buf, pos);
         int count = recordCount(buf, pos);
         ByteBuffer in = buf.duplicate();
-        in.limit(pos + size).position(pos + RECORDS_OFFSET);
+        int end = pos + size;
         try {
+            in.limit(end).position(pos + RECORDS_OFFSET);
             for (int i = 0; i < count; i++) {
-                int length = Varints.readVarint(in);
-                int next = in.position() + length;
+                int next = recordEnd(in, end);
                 in.get();
                 long timestampDelta = Varints.readVarlong(in);
                 int offsetDelta = Varints.readVarint(in);
                 long offset = baseOffset + offsetDelta;
                 if (offset < minOffset) {
-                    in.position(next);
+                    in.limit(end).position(next);
                     continue;
                 }
                 byte[] key = readBytes(in);
                 byte[] value = readBytes(in);
                 int headerCount = Varints.readVarint(in);
-                if (headerCount < 0 || headerCount > length) {
+                if (headerCount < 0 || headerCount > in.remaining()) { // each header takes at least two bytes
                     throw new CorruptRecordException("bad header count " + headerCount);
                 }
                 List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(headerCount);
@@ -235,7 +283,7 @@ public final class RecordBatch {
                 }
                 long timestamp = logAppendTime ? batchTimestamp : firstTimestamp + timestampDelta;
                 visitor.visit(offset, timestamp, key, value, headers);
-                in.position(next);
+                in.limit(end).position(next);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
             throw new CorruptRecordException("record runs past the end of its batch at offset " + baseOffset);

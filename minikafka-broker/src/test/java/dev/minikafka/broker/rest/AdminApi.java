@@ -66,6 +66,16 @@ final class AdminApi {
                         () -> new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
     }
 
+    /** Any method, path (already percent-encoded), content type (null: none) and raw body bytes. */
+    Response send(String method, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     Response post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body));
     }
