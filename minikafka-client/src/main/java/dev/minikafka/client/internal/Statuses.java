@@ -23,6 +23,8 @@ public final class Statuses {
                     new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "broker unavailable: " + message, failure);
             case NOT_FOUND -> new MiniKafkaException(ErrorCode.UNKNOWN_TOPIC, message, failure);
             case ALREADY_EXISTS -> new TopicExistsException(message, failure);
+            case UNAUTHENTICATED -> new MiniKafkaException(ErrorCode.NOT_AUTHENTICATED, message, failure);
+            case PERMISSION_DENIED -> new MiniKafkaException(ErrorCode.NOT_AUTHORIZED, message, failure);
             case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION ->
                     new MiniKafkaException(ErrorCode.INVALID_REQUEST, message, failure);
             default -> new MiniKafkaException(ErrorCode.STORAGE_ERROR, status.getCode() + ": " + message, failure);
