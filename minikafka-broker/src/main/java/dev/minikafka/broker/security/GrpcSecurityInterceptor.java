@@ -33,6 +33,11 @@ import io.grpc.Status;
 final class GrpcSecurityInterceptor implements ServerInterceptor {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    /**
+     * Trailer of a PERMISSION_DENIED naming the refused resource ({@code TOPIC:payments}), so a producer
+     * can fail only that topic's records and resend the others the closed stream carried.
+     */
+    static final Metadata.Key<String> DENIED_RESOURCE = Metadata.Key.of("minikafka-denied-resource", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> PRINCIPAL = Context.key("minikafka-principal");
     private static final String BEARER = "Bearer ";
     private static final String TRANSPORT = "grpc";
@@ -141,8 +146,10 @@ final class GrpcSecurityInterceptor implements ServerInterceptor {
             }
             denied = true;
             denials.denied(TRANSPORT, principal, denial.operation().name(), denial.type().name(), denial.name());
+            Metadata trailers = new Metadata();
+            trailers.put(DENIED_RESOURCE, denial.type() + ":" + denial.name());
             call.close(Status.PERMISSION_DENIED.withDescription("principal '" + principal + "' may not "
-                    + denial.operation() + " " + denial.type() + " '" + denial.name() + "' (" + method + ")"), new Metadata());
+                    + denial.operation() + " " + denial.type() + " '" + denial.name() + "' (" + method + ")"), trailers);
         }
 
         @Override

@@ -21,7 +21,7 @@ import dev.minikafka.client.ClientSecurity;
 /**
  * A broker with TLS on gRPC and HTTP (certificates from {@link TestCertificates}), security on, and these
  * principals: {@code admin} (super user), {@code orders} (write and read topics starting with "orders",
- * read group {@code orders-group}), {@code auditor} (describe every topic, nothing else). Tokens are the
+ * read group {@code orders-group}), {@code auditor} (describe every topic, write topic {@code audit}). Tokens are the
  * principal's name with a {@code -token-} and a random suffix; client certificates have the principal as CN.
  */
 final class SecureBroker implements AutoCloseable {
@@ -56,6 +56,7 @@ final class SecureBroker implements AutoCloseable {
         args.addAll(acl(1, "User:orders", "READ", "TOPIC", "orders", "PREFIXED"));
         args.addAll(acl(2, "User:orders", "READ", "GROUP", "orders-group", "LITERAL"));
         args.addAll(acl(3, "User:auditor", "DESCRIBE", "TOPIC", "*", "LITERAL"));
+        args.addAll(acl(4, "User:auditor", "WRITE", "TOPIC", "audit", "LITERAL"));
         args.addAll(List.of(extraArgs));
         context = BrokerRunner.start(dir.resolve("data"), args.toArray(String[]::new));
         bootstrap = "127.0.0.1:" + BrokerRunner.grpcPort(context);

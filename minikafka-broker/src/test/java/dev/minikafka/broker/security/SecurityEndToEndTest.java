@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ import dev.minikafka.client.MiniKafkaProducer;
 import dev.minikafka.client.OffsetReset;
 import dev.minikafka.client.ProducerConfig;
 import dev.minikafka.client.ProducerRecord;
+import dev.minikafka.client.RecordMetadata;
 import dev.minikafka.client.TopicPartition;
 import dev.minikafka.proto.v1.ErrorCode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +73,7 @@ class SecurityEndToEndTest {
         try (MiniKafkaAdmin admin = admin(broker.tls(broker.adminToken))) {
             admin.createTopic("orders", 2);
             admin.createTopic("payments", 1);
+            admin.createTopic("audit", 1);
         }
     }
 
@@ -153,6 +156,31 @@ class SecurityEndToEndTest {
 
     @Test
     @Order(6)
+    void aDeniedTopicFailsOnlyItsOwnRecordsOnASharedProduceStream() throws Exception {
+        List<CompletableFuture<RecordMetadata>> allowed = new ArrayList<>();
+        List<CompletableFuture<RecordMetadata>> denied = new ArrayList<>();
+        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(broker.bootstrap)
+                .security(broker.tls(broker.auditorToken)).maxBlock(WAIT).deliveryTimeout(WAIT).build())) {
+            for (int i = 0; i < 200; i++) {
+                allowed.add(producer.send(new ProducerRecord("audit", ("audit-" + i).getBytes(StandardCharsets.UTF_8))));
+                if (i % 40 == 0) {
+                    denied.add(producer.send(new ProducerRecord("orders", ("orders-" + i).getBytes(StandardCharsets.UTF_8))));
+                }
+            }
+            producer.flush();
+        }
+        for (CompletableFuture<RecordMetadata> ack : allowed) {
+            assertThat(ack.get(WAIT.toSeconds(), TimeUnit.SECONDS).topic()).isEqualTo("audit");
+        }
+        for (CompletableFuture<RecordMetadata> ack : denied) {
+            MiniKafkaException refused = failure(() -> ack.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(refused.code()).isEqualTo(ErrorCode.NOT_AUTHORIZED);
+            assertThat(refused.getMessage()).contains("WRITE TOPIC 'orders'");
+        }
+    }
+
+    @Test
+    @Order(7)
     void theRestApiAnswers401And403AsProblemDetails() throws Exception {
         HttpClient https = HttpClient.newBuilder().sslContext(broker.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -187,7 +215,7 @@ class SecurityEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void refusalsAreCountedByOperation() {
         MeterRegistry registry = broker.context.getBean(MeterRegistry.class);
         assertThat(count(registry, "unauthenticated", "grpc")).isPositive();
@@ -199,7 +227,7 @@ class SecurityEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void noTokenOrKeyReachesTheLog(CapturedOutput output) {
         TestCertificates.Issued broker1 = new TestCertificates.Issued(dir.resolve("broker.pem"), dir.resolve("broker-key.pem"), null);
         String log = OUTPUT + output.getAll();
