@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -45,7 +46,8 @@ final class HttpDenialResponses implements AuthenticationEntryPoint, AccessDenie
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
-        String principal = SecurityContextHolder.getContext().getAuthentication().getName();
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        String principal = authentication == null ? "anonymous" : authentication.getName();
         HttpAccessPolicy.Denial denial = request.getAttribute(HttpAccessPolicy.DENIAL) instanceof HttpAccessPolicy.Denial d
                 ? d : new HttpAccessPolicy.Denial(HttpAccessPolicy.ADMIN, "API", request.getMethod() + " " + request.getRequestURI());
         denials.denied(TRANSPORT, principal, denial.operation(), denial.resourceType(), denial.resource());

@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.server.resource.introspection.BadOpaq
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.web.SecurityFilterChain;
 
+import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -54,8 +55,9 @@ class HttpSecurityConfiguration {
                         .x509PrincipalExtractor(cert -> Principals.fromCertificate(cert.getSubjectX500Principal()))
                         .userDetailsService(name -> User.withUsername(name).password("").authorities(List.of()).build()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(responses).accessDeniedHandler(responses))
-                .authorizeHttpRequests(a -> a.anyRequest()
-                        .access(new HttpAccessPolicy(authorizer.getObject(), properties.readOnlyViewsPublic())))
+                // The request dispatch was authorized already; its error page and async (SSE) dispatches are not new requests.
+                .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+                        .anyRequest().access(new HttpAccessPolicy(authorizer.getObject(), properties.readOnlyViewsPublic())))
                 .build();
     }
 
