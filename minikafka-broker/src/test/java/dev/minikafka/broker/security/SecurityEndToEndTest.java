@@ -195,6 +195,13 @@ class SecurityEndToEndTest {
         assertThat(detail(wrong)).contains("not valid");
 
         assertThat(send(https, "GET", "/api/v1/topics", broker.ordersToken, null).statusCode()).isEqualTo(200);
+        HttpResponse<java.util.stream.Stream<String>> metrics = https.send(HttpRequest.newBuilder(
+                URI.create(broker.httpsBase() + "/api/v1/metrics/stream")).header("Authorization", "Bearer " + broker.ordersToken)
+                .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        try (java.util.stream.Stream<String> lines = metrics.body()) {
+            assertThat(lines.filter(line -> line.startsWith("data:")).findFirst()).as("the SSE stream flows").isPresent();
+        }
         HttpResponse<String> create = send(https, "POST", "/api/v1/topics", broker.ordersToken, "{\"name\":\"rest-topic\",\"partitions\":1}");
         assertThat(create.statusCode()).isEqualTo(403);
         assertThat(detail(create)).contains("'orders' is not an admin", "POST /api/v1/topics");
