@@ -6,6 +6,7 @@ import { mergeSnapshot } from './snapshot.js';
 import { createControlHandler } from './control.js';
 import { createBrokerProxy } from './broker-proxy.js';
 import { createStaticHandler } from './static-files.js';
+import { createAdminGuard } from './admin-guard.js';
 import { createWebSocketServer, handleSse } from './browser-streams.js';
 import { sendJson, sendProblem } from './http-util.js';
 
@@ -15,9 +16,10 @@ import { sendJson, sendProblem } from './http-util.js';
  *
  * Routes: GET /api/stream (SSE), /ws (WebSocket), GET /api/snapshot, GET /api/health,
  * /api/control[/start|/stop|/rate], /api/broker/* (the broker's /api/v1/*), everything else the UI.
+ * With AGGREGATOR_ADMIN_TOKEN set, changes on /api/control and /api/broker need it (admin-guard.js).
  */
 export function createAggregator(config) {
-  const broker = new BrokerStream({ url: config.brokerUrl, idleTimeoutMs: config.brokerIdleTimeoutMs });
+  const broker = new BrokerStream({ url: config.brokerUrl, token: config.brokerToken, idleTimeoutMs: config.brokerIdleTimeoutMs });
   const poller = new ServicePoller({ services: config.services, pollMs: config.pollMs, timeoutMs: config.requestTimeoutMs });
   const hub = new SnapshotHub({
     snapshotsPerSec: config.snapshotsPerSec,
@@ -27,7 +29,8 @@ export function createAggregator(config) {
     }),
   });
   const control = createControlHandler({ paymentsUrl: config.services.payments, poller, timeoutMs: config.requestTimeoutMs });
-  const proxy = createBrokerProxy({ brokerUrl: config.brokerUrl });
+  const proxy = createBrokerProxy({ brokerUrl: config.brokerUrl, token: config.brokerToken });
+  const adminAllowed = createAdminGuard(config.adminToken);
   const serveStatic = createStaticHandler(config.uiDist);
   const wss = createWebSocketServer(hub);
 
@@ -45,6 +48,7 @@ export function createAggregator(config) {
     if (pathname === '/api/snapshot') return sendJson(res, 200, hub.latest());
     if (pathname === '/api/health') return sendJson(res, 200, { status: 'UP', browsers: hub.subscriberCount });
     if (pathname === '/api/control' || pathname.startsWith('/api/control/')) {
+      if (!adminAllowed(req, res)) return undefined;
       return control(req, res, pathname.slice('/api/control/'.length)).catch((error) => {
         // never expected (the handler answers its own errors), but an async slip must not end the process
         if (res.headersSent) return res.destroy();
@@ -52,6 +56,7 @@ export function createAggregator(config) {
       });
     }
     if (pathname.startsWith('/api/broker/')) {
+      if (!adminAllowed(req, res)) return undefined;
       return proxy(req, res, pathname.slice('/api/broker/'.length) + search);
     }
     if (pathname.startsWith('/api/') || pathname === '/api') return sendProblem(res, 404, `no such endpoint: ${pathname}`);

@@ -9,14 +9,17 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'location'
  * Proxies `/api/broker/<rest>` to the broker's admin REST API at `/api/v1/<rest>` (topics, records,
  * groups, offset resets), so the dashboard talks to one origin. Bodies stream through; the broker's
  * status and problem details reach the browser as they are; a broker that does not answer is a 502.
+ * With `token` (BROKER_TOKEN) every request carries it; changes are let through only by the admin guard.
  */
-export function createBrokerProxy({ brokerUrl, timeoutMs = 10000 }) {
+export function createBrokerProxy({ brokerUrl, token = null, timeoutMs = 10000 }) {
   const base = new URL(brokerUrl);
   const client = base.protocol === 'https:' ? https : http;
   return function proxy(req, res, rest) {
     const target = new URL(`/api/v1/${rest}`, base);
     const headers = {};
     for (const name of FORWARDED_REQUEST_HEADERS) if (req.headers[name]) headers[name] = req.headers[name];
+    // The broker sees the aggregator's principal (BROKER_TOKEN), never the browser's own Authorization.
+    if (token) headers.authorization = `Bearer ${token}`;
     const upstream = client.request(target, { method: req.method, headers, timeout: timeoutMs });
     upstream.on('response', (answer) => {
       const out = { 'Cache-Control': 'no-store' };

@@ -14,6 +14,8 @@ export class BrokerStream {
   latest = null;
   status = { up: false, since: Date.now(), error: 'connecting', reconnects: 0 };
   #request = null;
+  /** The broker's bearer token (BROKER_TOKEN), when its security is on; never logged. */
+  #token;
   #timer = null;
   #idleTimer = null;
   #retryMs;
@@ -21,8 +23,9 @@ export class BrokerStream {
   #lastEventId = '';
   #closed = false;
 
-  constructor({ url, idleTimeoutMs = 10000, initialRetryMs = 1000, maxDelayMs = 30000, onSnapshot = () => {} }) {
+  constructor({ url, token = null, idleTimeoutMs = 10000, initialRetryMs = 1000, maxDelayMs = 30000, onSnapshot = () => {} }) {
     this.url = `${url}/api/v1/metrics/stream`;
+    this.#token = token;
     this.idleTimeoutMs = idleTimeoutMs;
     this.#retryMs = initialRetryMs;
     this.maxDelayMs = maxDelayMs;
@@ -50,6 +53,7 @@ export class BrokerStream {
     if (this.#closed) return;
     const headers = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' };
     if (this.#lastEventId) headers['Last-Event-ID'] = this.#lastEventId;
+    if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     const client = this.url.startsWith('https:') ? https : http;
     const request = client.get(this.url, { headers });
     this.#request = request;

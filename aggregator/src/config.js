@@ -31,6 +31,12 @@ export function loadConfig(env = process.env) {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`${name}=${value} is not an http(s) URL`);
     return value;
   };
+  const brokerToken = env.BROKER_TOKEN || null;
+  const adminToken = env.AGGREGATOR_ADMIN_TOKEN || null;
+  if (brokerToken && !adminToken) {
+    // Otherwise anyone reaching the aggregator could make admin changes with the broker's token.
+    throw new Error('BROKER_TOKEN is set but AGGREGATOR_ADMIN_TOKEN is not: set both, so that changes through the aggregator need the admin token');
+  }
   return {
     host: env.AGGREGATOR_HOST || '127.0.0.1',
     port: number('AGGREGATOR_PORT', 5173, { max: 65535 }),
@@ -41,6 +47,10 @@ export function loadConfig(env = process.env) {
     brokerIdleTimeoutMs: number('AGGREGATOR_BROKER_IDLE_TIMEOUT_MS', 10000, { min: 500 }),
     uiDist: path.resolve(env.AGGREGATOR_UI_DIST || path.join(here, '..', '..', 'ui', 'dist')),
     brokerUrl: url('BROKER_URL', 'http://127.0.0.1:8080'),
+    // The bearer token the aggregator sends to a broker with security on (docs/security.md).
+    brokerToken,
+    // When set, Start/Stop/rate and changes through /api/broker/* need `Authorization: Bearer <it>`.
+    adminToken,
     services: {
       payments: url('PAYMENTS_URL', 'http://127.0.0.1:8081'),
       orders: url('ORDERS_URL', 'http://127.0.0.1:8082'),

@@ -11,7 +11,7 @@ export function sendJson(res, status, body, type = 'application/json') {
   res.end(text);
 }
 
-const TITLES = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+const TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
 
 /** Reads a request body of at most `limit` bytes as JSON; rejects with {status, detail}. */
 export function readJson(req, limit = 64 * 1024) {

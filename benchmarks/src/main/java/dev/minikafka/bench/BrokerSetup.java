@@ -1,5 +1,6 @@
 package dev.minikafka.bench;
 
+import dev.minikafka.client.ClientSecurity;
 import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.NewTopic;
 import dev.minikafka.client.MiniKafkaException;
@@ -26,8 +27,8 @@ final class BrokerSetup {
     }
 
     /** Creates the topic if it is absent and describes it. */
-    static TopicInfo ensureTopic(String bootstrap, String topic, int partitions, Duration timeout) {
-        return bounded(bootstrap, topic, timeout, admin -> {
+    static TopicInfo ensureTopic(String bootstrap, ClientSecurity security, String topic, int partitions, Duration timeout) {
+        return bounded(bootstrap, security, topic, timeout, admin -> {
             TopicInfo info = admin.createTopicIfAbsent(new NewTopic(topic, partitions));
             if (info.partitionCount() != partitions) {
                 System.err.printf("note: topic %s already exists with %d partitions; using those (asked for %d)%n",
@@ -38,8 +39,8 @@ final class BrokerSetup {
     }
 
     /** Describes a topic that must already exist. */
-    static TopicInfo describeTopic(String bootstrap, String topic, Duration timeout) {
-        return bounded(bootstrap, topic, timeout, admin -> admin.describeTopic(topic),
+    static TopicInfo describeTopic(String bootstrap, ClientSecurity security, String topic, Duration timeout) {
+        return bounded(bootstrap, security, topic, timeout, admin -> admin.describeTopic(topic),
                 "cannot describe topic " + topic);
     }
 
@@ -47,7 +48,7 @@ final class BrokerSetup {
         T call(MiniKafkaAdmin admin);
     }
 
-    private static <T> T bounded(String bootstrap, String topic, Duration timeout, AdminCall<T> call,
+    private static <T> T bounded(String bootstrap, ClientSecurity security, String topic, Duration timeout, AdminCall<T> call,
                                  String topicFailure) {
         Duration wait = timeout.compareTo(MAX_WAIT) < 0 ? timeout : MAX_WAIT;
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -57,7 +58,7 @@ final class BrokerSetup {
         });
         try {
             CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> {
-                try (MiniKafkaAdmin admin = new MiniKafkaAdmin(bootstrap)) {
+                try (MiniKafkaAdmin admin = new MiniKafkaAdmin(bootstrap, Duration.ofSeconds(30), security)) {
                     return call.call(admin);
                 }
             }, executor);

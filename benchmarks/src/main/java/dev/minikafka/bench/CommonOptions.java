@@ -1,6 +1,9 @@
 package dev.minikafka.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
+
+import dev.minikafka.client.ClientSecurity;
 import picocli.CommandLine.Option;
 
 /** Options every command takes: where the broker is, which topic, how long at most, how to print. */
@@ -20,6 +23,29 @@ final class CommonOptions {
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
+
+    @Option(names = "--trust-store", paramLabel = "FILE", description = "TLS: the CA certificates (PEM or PKCS12, "
+            + "password in env MINIKAFKA_TRUST_STORE_PASSWORD) the broker's certificate must chain to.")
+    Path trustStore;
+
+    @Option(names = "--key-store", paramLabel = "FILE", description = "Mutual TLS: the client certificate, PKCS12 "
+            + "(password in env MINIKAFKA_KEY_STORE_PASSWORD) or a PEM chain with --private-key.")
+    Path keyStore;
+
+    @Option(names = "--private-key", paramLabel = "FILE", description = "PKCS#8 PEM key of a PEM --key-store.")
+    Path privateKey;
+
+    /** TLS as the options say; the bearer token only from the environment (MINIKAFKA_TOKEN), never an option. */
+    ClientSecurity security() {
+        String trustPassword = System.getenv("MINIKAFKA_TRUST_STORE_PASSWORD");
+        String keyPassword = System.getenv("MINIKAFKA_KEY_STORE_PASSWORD");
+        String token = System.getenv("MINIKAFKA_TOKEN");
+        return ClientSecurity.builder().trustStore(trustStore).keyStore(keyStore).privateKey(privateKey)
+                .trustStorePassword(trustPassword == null ? null : trustPassword.toCharArray())
+                .keyStorePassword(keyPassword == null ? null : keyPassword.toCharArray())
+                .token(token == null || token.isEmpty() ? null : token)
+                .build();
+    }
 
     /** Checks what picocli's types cannot express; the message goes back to the user as a usage error. */
     void validate(Validation v) {

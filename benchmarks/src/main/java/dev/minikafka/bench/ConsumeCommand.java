@@ -60,7 +60,7 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         long deadline = System.nanoTime() + common.timeout.toNanos();
-        TopicInfo topic = BrokerSetup.describeTopic(common.bootstrap, common.topic, common.timeout);
+        TopicInfo topic = BrokerSetup.describeTopic(common.bootstrap, common.security(), common.topic, common.timeout);
         int workerCount = Math.min(threads, topic.partitionCount());
         List<Map<TopicPartition, Long>> shares = new ArrayList<>();
         for (int i = 0; i < workerCount; i++) {
@@ -74,7 +74,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (records == 0 && available == 0) {
             System.err.printf("note: topic %s is empty; nothing to read (produce to it first)%n", common.topic);
         }
-        ConsumerConfig config = ConsumerConfig.builder(common.bootstrap)
+        ConsumerConfig config = ConsumerConfig.builder(common.bootstrap).security(common.security())
                 .maxPartitionFetchBytes(partitionMaxBytes)
                 .autoCommitInterval(autoCommitInterval)
                 .build();

@@ -64,12 +64,12 @@ final class EndToEndCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         validate();
-        TopicInfo topic = BrokerSetup.ensureTopic(common.bootstrap, common.topic, partitions, common.timeout);
+        TopicInfo topic = BrokerSetup.ensureTopic(common.bootstrap, common.security(), common.topic, partitions, common.timeout);
         List<TopicPartition> all = topic.partitions().stream()
                 .map(p -> new TopicPartition(common.topic, p.partition())).toList();
         long runId = ThreadLocalRandom.current().nextLong();
         LatencyRecorder latencies = new LatencyRecorder();
-        ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap).build();
+        ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap).security(common.security()).build();
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         EndToEndConsumer consumer = new EndToEndConsumer(consumerConfig, all, runId, measureFrom, latencies);
@@ -79,7 +79,7 @@ final class EndToEndCommand implements Callable<Integer> {
         consumer.ready().await(30, TimeUnit.SECONDS);
         SendCounters counters = new SendCounters();
         long end = System.nanoTime() + duration.toNanos();
-        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(common.bootstrap)
+        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(common.bootstrap).security(common.security())
                 .acks(acks).linger(Duration.ofMillis(lingerMs)).build())) {
             Workers.runAll("bench-e2e-producer",
                     List.of(new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters)),

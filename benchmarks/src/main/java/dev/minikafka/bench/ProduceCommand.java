@@ -72,7 +72,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         long deadline = System.nanoTime() + common.timeout.toNanos();
-        TopicInfo topic = BrokerSetup.ensureTopic(common.bootstrap, common.topic, partitions, common.timeout);
+        TopicInfo topic = BrokerSetup.ensureTopic(common.bootstrap, common.security(), common.topic, partitions, common.timeout);
         byte[] value = payload(recordSize);
         List<MiniKafkaProducer> clients = new ArrayList<>(producers);
         try {
@@ -125,7 +125,7 @@ final class ProduceCommand implements Callable<Integer> {
 
     private ProducerConfig producerConfig() {
         long maxBlockMs = Math.min(60_000, common.timeout.toMillis());
-        return ProducerConfig.builder(common.bootstrap)
+        return ProducerConfig.builder(common.bootstrap).security(common.security())
                 .acks(acks)
                 .linger(Duration.ofMillis(lingerMs))
                 .batchSize(batchSize)

@@ -5,7 +5,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The MiniKafka broker: gRPC on 9092 by default, HTTP (actuator, admin REST) on 8080. */
-@SpringBootApplication
+// Spring gRPC's OAuth2 resource-server configuration needs the JWT (jose) module, which the broker does not
+// use: its gRPC security is its own interceptor (dev.minikafka.broker.security).
+@SpringBootApplication(excludeName = "org.springframework.boot.grpc.server.autoconfigure.security.OAuth2ResourceServerAutoConfiguration")
 @ConfigurationPropertiesScan
 public class BrokerApplication {
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import dev.minikafka.client.Acks;
+import dev.minikafka.client.ClientSecurity;
 import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.MiniKafkaConsumer;
@@ -26,16 +27,18 @@ final class BrokerConnection implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final String bootstrap;
+    private final ClientSecurity security;
     private MiniKafkaAdmin admin;
 
-    BrokerConnection(String bootstrap) {
+    BrokerConnection(String bootstrap, ClientSecurity security) {
         this.bootstrap = bootstrap;
+        this.security = security;
     }
 
     /** Runs {@code call} against the admin client; each call gives up after {@link #REQUEST_TIMEOUT}. */
     <T> T admin(Function<MiniKafkaAdmin, T> call) {
         if (admin == null) {
-            admin = new MiniKafkaAdmin(bootstrap, REQUEST_TIMEOUT);
+            admin = new MiniKafkaAdmin(bootstrap, REQUEST_TIMEOUT, security);
         }
         return call.apply(admin);
     }
@@ -55,6 +58,7 @@ final class BrokerConnection implements AutoCloseable {
 
     MiniKafkaProducer producer(Acks acks) {
         return new MiniKafkaProducer(ProducerConfig.builder(bootstrap)
+                .security(security)
                 .acks(acks)
                 .maxBlock(REQUEST_TIMEOUT)
                 .deliveryTimeout(REQUEST_TIMEOUT.multipliedBy(3))
@@ -64,6 +68,7 @@ final class BrokerConnection implements AutoCloseable {
     /** A consumer that positions itself explicitly; out-of-range positions (retention) move to the oldest record. */
     MiniKafkaConsumer consumer() {
         return new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap)
+                .security(security)
                 .autoOffsetReset(OffsetReset.EARLIEST)
                 .requestTimeout(REQUEST_TIMEOUT)
                 .build());
@@ -75,6 +80,7 @@ final class BrokerConnection implements AutoCloseable {
      */
     MiniKafkaConsumer groupConsumer(boolean fromBeginning) {
         return new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap)
+                .security(security)
                 .autoOffsetReset(fromBeginning ? OffsetReset.EARLIEST : OffsetReset.LATEST)
                 .enableAutoCommit(false)
                 .requestTimeout(REQUEST_TIMEOUT)

@@ -81,7 +81,7 @@ final class ConsumeCommand implements Callable<Integer> {
         validate();
         MiniKafkaCli cli = MiniKafkaCli.of(spec);
         long read;
-        try (BrokerConnection broker = new BrokerConnection(cli.bootstrap());
+        try (BrokerConnection broker = cli.connect();
              MiniKafkaConsumer consumer = group != null ? broker.groupConsumer(startAtBeginning()) : broker.consumer()) {
             TopicInfo info = broker.requireTopic(topic);
             if (group != null) {

@@ -49,7 +49,7 @@ final class CreateTopicCommand implements Callable<Integer> {
             topic = topic.segmentBytes(segmentBytes);
         }
         NewTopic request = topic;
-        try (BrokerConnection broker = new BrokerConnection(MiniKafkaCli.of(spec).bootstrap())) {
+        try (BrokerConnection broker = MiniKafkaCli.of(spec).connect()) {
             TopicInfo created = broker.admin(admin -> admin.createTopic(request));
             spec.commandLine().getOut().printf("Created topic %s with %d partition%s%n", created.name(),
                     created.partitionCount(), created.partitionCount() == 1 ? "" : "s");

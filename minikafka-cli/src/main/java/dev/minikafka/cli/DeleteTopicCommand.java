@@ -19,7 +19,7 @@ final class DeleteTopicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BrokerConnection broker = new BrokerConnection(MiniKafkaCli.of(spec).bootstrap())) {
+        try (BrokerConnection broker = MiniKafkaCli.of(spec).connect()) {
             broker.admin(admin -> {
                 admin.deleteTopic(name);
                 return null;

@@ -24,7 +24,7 @@ final class DescribeTopicCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TopicInfo topic;
-        try (BrokerConnection broker = new BrokerConnection(MiniKafkaCli.of(spec).bootstrap())) {
+        try (BrokerConnection broker = MiniKafkaCli.of(spec).connect()) {
             topic = broker.admin(admin -> admin.describeTopic(name));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -21,7 +21,7 @@ final class ListTopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<TopicInfo> topics;
-        try (BrokerConnection broker = new BrokerConnection(MiniKafkaCli.of(spec).bootstrap())) {
+        try (BrokerConnection broker = MiniKafkaCli.of(spec).connect()) {
             topics = broker.admin(MiniKafkaAdmin::listTopics);
         }
         if (topics.isEmpty()) {

@@ -4,6 +4,7 @@ import java.io.InputStream;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +38,9 @@ public final class MiniKafkaCli {
             description = "The broker's gRPC address (default: ${DEFAULT-VALUE}; env MINIKAFKA_BOOTSTRAP).")
     private String bootstrap;
 
+    @Mixin
+    private SecurityOptions security;
+
     public MiniKafkaCli() {
         this(System.in);
     }
@@ -65,6 +69,11 @@ public final class MiniKafkaCli {
     /** The root command of the command a subcommand's {@code spec} belongs to. */
     static MiniKafkaCli of(CommandSpec spec) {
         return (MiniKafkaCli) spec.root().userObject();
+    }
+
+    /** The clients of one command, over TLS and with credentials when the security options say so. */
+    BrokerConnection connect() {
+        return new BrokerConnection(bootstrap(), security.toClientSecurity());
     }
 
     /** The validated broker address. */

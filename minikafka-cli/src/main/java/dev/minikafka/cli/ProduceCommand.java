@@ -57,7 +57,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         MiniKafkaCli cli = MiniKafkaCli.of(spec);
         PrintWriter err = spec.commandLine().getErr();
-        try (BrokerConnection broker = new BrokerConnection(cli.bootstrap())) {
+        try (BrokerConnection broker = cli.connect()) {
             TopicInfo info = broker.requireTopic(topic);
             Partitions.check(partition, info);
             LineParser parser = new LineParser(topic, keySeparator, partition, headerList());

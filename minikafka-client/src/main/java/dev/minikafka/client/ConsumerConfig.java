@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param assignor           the broker-side assignor, {@code range} or {@code roundrobin}
  *                           ({@code group.remote.assignor}, range)
  * @param clientId           a name shown in the broker's group descriptions ({@code client.id})
+ * @param security           TLS and credentials ({@link ClientSecurity#NONE}: plaintext, anonymous)
  */
 public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int fetchMaxBytes,
                              int maxPartitionFetchBytes, long requestTimeoutMs, String groupId,
                              boolean enableAutoCommit, long autoCommitIntervalMs, int sessionTimeoutMs,
-                             String groupInstanceId, String assignor, String clientId) {
+                             String groupInstanceId, String assignor, String clientId,
+                             ClientSecurity security) {
 
     public ConsumerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -44,6 +46,7 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         }
         Objects.requireNonNull(assignor, "assignor");
         Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(security, "security");
     }
 
     public static Builder builder(String bootstrap) {
@@ -64,6 +67,7 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         private String groupInstanceId;
         private String assignor = "range";
         private String clientId = "minikafka-consumer";
+        private ClientSecurity security = ClientSecurity.NONE;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -124,10 +128,16 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
             return this;
         }
 
+        /** TLS and credentials; {@link ClientSecurity#NONE} (plaintext, anonymous) by default. */
+        public Builder security(ClientSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         public ConsumerConfig build() {
             return new ConsumerConfig(bootstrap, autoOffsetReset, fetchMaxBytes, maxPartitionFetchBytes,
                     requestTimeoutMs, groupId, enableAutoCommit, autoCommitIntervalMs, sessionTimeoutMs,
-                    groupInstanceId, assignor, clientId);
+                    groupInstanceId, assignor, clientId, security);
         }
     }
 }

@@ -45,7 +45,12 @@ public final class MiniKafkaAdmin implements AutoCloseable {
 
     /** An admin client whose every call gives up after {@code requestTimeout} (a command line wants seconds). */
     public MiniKafkaAdmin(String bootstrap, java.time.Duration requestTimeout) {
-        this(Channels.open(bootstrap), true, requestTimeout.toMillis());
+        this(bootstrap, requestTimeout, ClientSecurity.NONE);
+    }
+
+    /** As {@link #MiniKafkaAdmin(String, java.time.Duration)}, over TLS and with credentials as {@code security} says. */
+    public MiniKafkaAdmin(String bootstrap, java.time.Duration requestTimeout, ClientSecurity security) {
+        this(Channels.open(bootstrap, null, security), true, requestTimeout.toMillis());
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive");
         }

@@ -89,7 +89,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
 
     public MiniKafkaConsumer(ConsumerConfig config) {
         this.config = config;
-        this.channel = Channels.open(config.bootstrap(), config.clientId());
+        this.channel = Channels.open(config.bootstrap(), config.clientId(), config.security());
         this.admin = new MiniKafkaAdmin(channel, config.requestTimeoutMs());
         this.fetcher = new SubscriptionFetcher(ConsumerGrpc.newStub(channel), config.maxPartitionFetchBytes());
         this.commits = new OffsetCommits(GroupsGrpc.newStub(channel), config.requestTimeoutMs());

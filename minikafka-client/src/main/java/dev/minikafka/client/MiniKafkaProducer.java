@@ -56,7 +56,7 @@ public final class MiniKafkaProducer implements AutoCloseable {
 
     public MiniKafkaProducer(ProducerConfig config) {
         this.config = config;
-        this.channel = Channels.open(config.bootstrap(), config.clientId());
+        this.channel = Channels.open(config.bootstrap(), config.clientId(), config.security());
         this.memory = new BufferMemory(config.bufferMemory());
         this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()));
         this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));

@@ -20,9 +20,11 @@ import java.util.Objects;
  *                        ({@code delivery.timeout.ms}, 120 s)
  * @param retryBackoffMs  the pause before a retriable failure is retried ({@code retry.backoff.ms}, 100)
  * @param clientId        who this producer is to the broker: its quotas and metrics ({@code client.id})
+ * @param security        TLS and credentials ({@link ClientSecurity#NONE}: plaintext, anonymous)
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
-                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId) {
+                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId,
+                             ClientSecurity security) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -34,6 +36,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
         Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(security, "security");
     }
 
     public static Builder builder(String bootstrap) {
@@ -57,6 +60,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private long deliveryTimeoutMs = 120_000;
         private long retryBackoffMs = 100;
         private String clientId = "minikafka-producer";
+        private ClientSecurity security = ClientSecurity.NONE;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -102,9 +106,15 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        /** TLS and credentials; {@link ClientSecurity#NONE} (plaintext, anonymous) by default. */
+        public Builder security(ClientSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs, clientId);
+                    deliveryTimeoutMs, retryBackoffMs, clientId, security);
         }
     }
 }

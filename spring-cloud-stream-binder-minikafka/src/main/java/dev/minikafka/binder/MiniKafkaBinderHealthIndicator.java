@@ -23,7 +23,7 @@ public class MiniKafkaBinderHealthIndicator extends AbstractHealthIndicator impl
         super("MiniKafka health check failed");
         this.properties = properties;
         this.brokers = properties.getBrokers();
-        this.admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout());
+        this.admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout(), properties.getSecurity().toClientSecurity());
     }
 
     @Override
@@ -40,7 +40,7 @@ public class MiniKafkaBinderHealthIndicator extends AbstractHealthIndicator impl
 
     private synchronized void reconnect() {
         MiniKafkaAdmin old = admin;
-        admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout());
+        admin = new MiniKafkaAdmin(brokers, properties.getHealthTimeout(), properties.getSecurity().toClientSecurity());
         old.close();
     }
 

@@ -148,7 +148,8 @@ public class MiniKafkaMessageChannelBinder extends
                 .fetchMaxBytes(tuning.getFetchMaxBytes())
                 .maxPartitionFetchBytes(tuning.getMaxPartitionFetchBytes())
                 .assignor(tuning.getAssignor())
-                .clientId("scst-" + (properties.getBindingName() != null ? properties.getBindingName() : topic.getName()));
+                .clientId("scst-" + (properties.getBindingName() != null ? properties.getBindingName() : topic.getName()))
+                .security(binderProperties.getSecurity().toClientSecurity());
         if (statically && !anonymous) {
             config.groupId(brokerGroup);
         }
@@ -164,6 +165,7 @@ public class MiniKafkaMessageChannelBinder extends
                 .bufferMemory(p.getBufferMemory())
                 .maxBlock(p.getMaxBlock())
                 .deliveryTimeout(p.getDeliveryTimeout())
+                .security(binderProperties.getSecurity().toClientSecurity())
                 .build();
     }
 

@@ -22,6 +22,9 @@ class ConfigurationMetadataTest {
                 "\"spring.cloud.stream.minikafka.binder.producer.acks\"",
                 "\"spring.cloud.stream.minikafka.binder.min-partition-count\"",
                 "\"spring.cloud.stream.minikafka.default.consumer.enable-dlq\"",
-                "\"spring.cloud.stream.minikafka.default.producer.sync\"");
+                "\"spring.cloud.stream.minikafka.default.producer.sync\"",
+                "\"spring.cloud.stream.minikafka.binder.security.trust-store\"",
+                "\"spring.cloud.stream.minikafka.binder.security.key-store\"",
+                "\"spring.cloud.stream.minikafka.binder.security.token\"");
     }
 }

@@ -2,8 +2,8 @@ package dev.minikafka.client.internal;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.minikafka.client.ClientSecurity;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -31,10 +31,15 @@ public final class Channels {
      * tell clients apart by it); null sends none.
      */
     public static ManagedChannel open(String bootstrap, String clientId) {
+        return open(bootstrap, clientId, ClientSecurity.NONE);
+    }
+
+    /** As {@link #open(String, String)}, over TLS and with a bearer token as {@code security} says. */
+    public static ManagedChannel open(String bootstrap, String clientId, ClientSecurity security) {
         if (bootstrap.isBlank() || !bootstrap.contains(":")) {
             throw new IllegalArgumentException("bootstrap must be host:port, got '" + bootstrap + "'");
         }
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(bootstrap, InsecureChannelCredentials.create())
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(bootstrap, ChannelCredentialsFactory.create(security))
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS);
         if (clientId != null) {

@@ -21,7 +21,7 @@ import io.grpc.stub.ClientResponseObserver;
  * One {@code Producer.Produce} stream. The sender thread writes requests (only while gRPC says the stream
  * is ready, so unsent bytes never pile up in the transport); answers arrive on gRPC's threads and complete
  * their batches. When the stream fails, every unanswered request goes back to its partition's queue, in
- * order, for the sender to retry on the next stream.
+ * order, for the sender to retry on the next stream (or fails, if the failure is not retriable).
  *
  * <p>Thread-safety: {@link #send} is called by the sender thread only; everything else may run on any thread.
  */
@@ -122,7 +122,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
 
     @Override
     public void onError(Throwable t) {
-        lost(Statuses.toException(t));
+        lost(Statuses.toException(t), Statuses.deniedTopic(t));
     }
 
     @Override
@@ -151,6 +151,15 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
     }
 
     private void lost(MiniKafkaException error) {
+        lost(error, null);
+    }
+
+    /**
+     * Re-queues every unanswered request. When the broker closed the stream because this producer may not
+     * write {@code deniedTopic}, only that topic's records fail with the refusal; the others were refused
+     * nothing and are resent on the next stream.
+     */
+    private void lost(MiniKafkaException error, String deniedTopic) {
         failed = true;
         Map<PartitionAccumulator, List<SealedBatch>> byPartition = new HashMap<>();
         for (Long id : new ArrayList<>(inFlight.keySet())) {
@@ -162,7 +171,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         }
         byPartition.forEach((partition, batches) -> {
             batches.sort(Comparator.comparingLong(b -> b.sequence));
-            sender.failed(partition, batches, error, 0);
+            boolean collateral = deniedTopic != null && !deniedTopic.equals(partition.partition().topic());
+            sender.failed(partition, batches, collateral ? new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
+                    "the produce stream was closed over another topic: " + error.getMessage(), error) : error, 0);
         });
         sender.connectionLost(this, error);
     }

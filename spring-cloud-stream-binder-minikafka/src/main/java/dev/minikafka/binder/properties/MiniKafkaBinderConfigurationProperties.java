@@ -3,6 +3,7 @@ package dev.minikafka.binder.properties;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.minikafka.client.Acks;
 
@@ -31,6 +32,9 @@ public class MiniKafkaBinderConfigurationProperties {
     private final Producer producer = new Producer();
 
     private final Consumer consumer = new Consumer();
+
+    @NestedConfigurationProperty
+    private final MiniKafkaSecurityProperties security = new MiniKafkaSecurityProperties();
 
     public String getBrokers() {
         return brokers;
@@ -78,6 +82,11 @@ public class MiniKafkaBinderConfigurationProperties {
 
     public Consumer getConsumer() {
         return consumer;
+    }
+
+    /** TLS and credentials of every client the binder opens. */
+    public MiniKafkaSecurityProperties getSecurity() {
+        return security;
     }
 
     /** The client producer's settings (Kafka's names in parentheses). */

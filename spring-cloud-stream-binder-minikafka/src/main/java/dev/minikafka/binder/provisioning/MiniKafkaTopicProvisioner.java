@@ -41,7 +41,8 @@ public class MiniKafkaTopicProvisioner implements
 
     public MiniKafkaTopicProvisioner(MiniKafkaBinderConfigurationProperties binderProperties) {
         this.binderProperties = binderProperties;
-        this.admin = new MiniKafkaAdmin(binderProperties.getBrokers(), binderProperties.getAdminTimeout());
+        this.admin = new MiniKafkaAdmin(binderProperties.getBrokers(), binderProperties.getAdminTimeout(),
+                binderProperties.getSecurity().toClientSecurity());
     }
 
     @Override
@@ -93,7 +94,8 @@ public class MiniKafkaTopicProvisioner implements
     /** The next call dials the broker afresh instead of waiting out the old channel's back-off. */
     private synchronized void reconnect() {
         MiniKafkaAdmin old = admin;
-        admin = new MiniKafkaAdmin(binderProperties.getBrokers(), binderProperties.getAdminTimeout());
+        admin = new MiniKafkaAdmin(binderProperties.getBrokers(), binderProperties.getAdminTimeout(),
+                binderProperties.getSecurity().toClientSecurity());
         old.close();
     }
 
