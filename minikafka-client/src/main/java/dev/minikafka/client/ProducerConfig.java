@@ -20,9 +20,14 @@ import java.util.Objects;
  *                        ({@code delivery.timeout.ms}, 120 s)
  * @param retryBackoffMs  the pause before a retriable failure is retried ({@code retry.backoff.ms}, 100)
  * @param clientId        who this producer is to the broker: its quotas and metrics ({@code client.id})
+ * @param enableIdempotence stamp batches with a producer id and per-partition sequence numbers so that the
+ *                        broker drops retried duplicates and refuses gaps ({@code enable.idempotence}, on by
+ *                        default as in Kafka); it limits each partition to 5 batches in flight. It has no
+ *                        effect with {@link Acks#NONE}, where nothing is retried
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
-                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId) {
+                             long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId,
+                             boolean enableIdempotence) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -34,6 +39,11 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
         Objects.requireNonNull(clientId, "clientId");
+    }
+
+    /** True when batches carry a producer id and sequence numbers: idempotence on and acks other than NONE. */
+    public boolean idempotent() {
+        return enableIdempotence && acks != Acks.NONE;
     }
 
     public static Builder builder(String bootstrap) {
@@ -57,6 +67,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private long deliveryTimeoutMs = 120_000;
         private long retryBackoffMs = 100;
         private String clientId = "minikafka-producer";
+        private boolean enableIdempotence = true;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -102,9 +113,15 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        /** Turns idempotence ({@code enable.idempotence}, on by default) on or off. */
+        public Builder idempotence(boolean enable) {
+            this.enableIdempotence = enable;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs, clientId);
+                    deliveryTimeoutMs, retryBackoffMs, clientId, enableIdempotence);
         }
     }
 }

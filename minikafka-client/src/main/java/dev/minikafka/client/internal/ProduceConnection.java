@@ -74,7 +74,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
                 .build();
         if (acks == Acks.ACKS_NONE) {
             requests.onNext(request);
-            partition.requestDone();
+            partition.requestDone(batches.length);
             for (SealedBatch batch : batches) {
                 sender.succeeded(batch, -1, -1);
             }
@@ -87,7 +87,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             // removes the entry re-queues it, so it is neither lost nor sent twice from here.
             InFlight orphan = inFlight.remove(correlationId);
             if (orphan != null) {
-                partition.requestDone();
+                partition.requestDone(batches.length);
                 sender.failed(partition, List.of(batches), new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
                         "the produce stream failed while the request was sent"), 0);
             }
@@ -100,16 +100,22 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         if (request == null) {
             return; // answered after the stream was given up on; the batches were already re-queued
         }
-        request.partition().requestDone();
+        request.partition().requestDone(request.batches().length);
         if (response.getThrottleTimeMs() > 0) {
             sender.throttled(response.getThrottleTimeMs());
         }
         ErrorCode code = response.getErrorCode();
         if (code == ErrorCode.NONE) {
+            // Per-batch offsets come only when some batches were duplicates of ones appended before.
+            int perBatch = response.getBatchBaseOffsetsCount();
+            SealedBatch[] batches = request.batches();
             long offset = response.getBaseOffset();
-            for (SealedBatch batch : request.batches()) {
-                sender.succeeded(batch, offset, response.getLogAppendTimeMs());
-                offset += batch.recordCount;
+            for (int i = 0; i < batches.length; i++) {
+                SealedBatch batch = batches[i];
+                long batchOffset = i < perBatch ? response.getBatchBaseOffsets(i) : offset;
+                request.partition().acknowledged(batch);
+                sender.succeeded(batch, batchOffset, response.getLogAppendTimeMs());
+                offset = batchOffset + batch.recordCount;
             }
         } else {
             MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
@@ -156,7 +162,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         for (Long id : new ArrayList<>(inFlight.keySet())) {
             InFlight request = inFlight.remove(id);
             if (request != null) {
-                request.partition().requestDone();
+                request.partition().requestDone(request.batches().length);
                 byPartition.computeIfAbsent(request.partition(), p -> new ArrayList<>()).addAll(List.of(request.batches()));
             }
         }

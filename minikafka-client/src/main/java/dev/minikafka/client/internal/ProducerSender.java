@@ -179,7 +179,9 @@ public final class ProducerSender implements Runnable {
         long now = System.nanoTime();
         List<SealedBatch> retry = new ArrayList<>(batches.size());
         for (SealedBatch batch : batches) {
-            if (!error.isRetriable() || closingWithoutWaiting()) {
+            boolean retriable = error.isRetriable()
+                    || error.code() == ErrorCode.OUT_OF_ORDER_SEQUENCE && partition.waitsForPredecessor(batch);
+            if (!retriable || closingWithoutWaiting()) {
                 giveUp(batch, error);
             } else if (now - batch.createdNanos < deliveryTimeoutNanos) {
                 retry.add(batch);
@@ -208,6 +210,7 @@ public final class ProducerSender implements Runnable {
 
     private void giveUp(SealedBatch batch, MiniKafkaException error) {
         try {
+            batch.owner.failedForGood(batch);
             batch.fail(error);
         } finally {
             finished(batch);
