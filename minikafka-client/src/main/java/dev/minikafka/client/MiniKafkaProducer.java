@@ -65,11 +65,12 @@ public final class MiniKafkaProducer implements AutoCloseable {
         this.config = config;
         this.channel = Channels.open(config.bootstrap(), config.clientId());
         this.memory = new BufferMemory(config.bufferMemory());
-        this.identity = new ProducerIdentity(config.idempotent() ? ProducerGrpc.newBlockingStub(channel) : null);
+        this.identity = new ProducerIdentity(config.idempotent() ? ProducerGrpc.newStub(channel) : null,
+                TimeUnit.MILLISECONDS.toNanos(Math.max(50, config.retryBackoffMs())), this::wakeSender);
         this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()),
                 identity);
         this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));
-        this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config);
+        this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config, identity);
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
         sender.start("minikafka-producer-" + IDS.incrementAndGet());
     }
@@ -98,7 +99,6 @@ public final class MiniKafkaProducer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the producer is closed");
         }
-        identity.ensure(config.maxBlockMs());
         String topic = record.topic();
         int partition;
         int partitionCount = -1;
@@ -151,7 +151,14 @@ public final class MiniKafkaProducer implements AutoCloseable {
         return metadata.partitionCount(topic, config.maxBlockMs());
     }
 
-    /** The producer id the broker gave this producer, or -1 without idempotence (or before the first send). */
+    private void wakeSender() {
+        ProducerSender s = sender;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    /** The producer id the broker gave this producer; -1 without idempotence or until the sender has it. */
     public long producerId() {
         return identity.producerId();
     }

@@ -61,6 +61,8 @@ final class PartitionAccumulator {
     private int lastAckedSequence = -1;
     /** A batch failed for good: restart the sequence under a new epoch once nothing is in flight. */
     private boolean restartPending;
+    /** Batches sealed before the producer id was known, at the tail of the queue: stamped on first drain. */
+    private int unstamped;
 
     interface SequenceSource {
         long next();
@@ -141,6 +143,11 @@ final class PartitionAccumulator {
                 return null; // they may still be appended (or come back to be renumbered)
             }
             restartSequence();
+        } else if (unstamped > 0) {
+            if (identity.producerId() < 0) {
+                return null;
+            }
+            stampUnstamped();
         }
         int maxBatches = identity != null ? MAX_IN_FLIGHT - inFlightBatches : Integer.MAX_VALUE;
         SealedBatch first = sealed.peekFirst();
@@ -223,6 +230,7 @@ final class PartitionAccumulator {
     /** A new epoch; the queued batches are renumbered from 0 in their order. Nothing is in flight. */
     private void restartSequence() {
         restartPending = false;
+        unstamped = 0;
         epoch = (short) ((epoch + 1) & Short.MAX_VALUE);
         lastAckedSequence = -1;
         nextSequence = 0;
@@ -230,6 +238,18 @@ final class PartitionAccumulator {
         for (SealedBatch batch : sealed) {
             batch.restamp(producerId, epoch, nextSequence);
             nextSequence = nextSequence(nextSequence, batch.recordCount);
+        }
+    }
+
+    /** Gives the batches sealed before the producer id was known their sequence numbers, in order. */
+    private void stampUnstamped() {
+        unstamped = 0;
+        long producerId = identity.producerId();
+        for (SealedBatch batch : sealed) {
+            if (batch.baseSequence < 0) {
+                batch.restamp(producerId, epoch, nextSequence);
+                nextSequence = nextSequence(nextSequence, batch.recordCount);
+            }
         }
     }
 
@@ -277,11 +297,15 @@ final class PartitionAccumulator {
         int count = builder.recordCount();
         int baseSequence = -1;
         ByteBuffer built;
-        if (identity != null) {
+        long producerId = identity == null ? -1 : identity.producerId();
+        if (producerId >= 0 && unstamped == 0) {
             baseSequence = nextSequence;
-            built = builder.build(identity.producerId(), epoch, baseSequence);
+            built = builder.build(producerId, epoch, baseSequence);
             nextSequence = nextSequence(nextSequence, count);
         } else {
+            if (identity != null) {
+                unstamped++; // stamped by the first drain once the id is known, after those before it
+            }
             built = builder.build();
         }
         SealedBatch batch = new SealedBatch(partition, ByteString.copyFrom(built), count, sequences.next(), openSinceNanos,

@@ -1,44 +1,56 @@
 package dev.minikafka.client.internal;
 
-import java.util.concurrent.TimeUnit;
-
-import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.proto.v1.InitProducerIdRequest;
 import dev.minikafka.proto.v1.InitProducerIdResponse;
 import dev.minikafka.proto.v1.ProducerGrpc;
 import dev.minikafka.protocol.BatchLayout;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An idempotent producer's id, asked of the broker ({@code InitProducerId}) on the first send and kept for
- * the producer's life. Batches are stamped with it when they are sealed, so it must be known before the
- * first record is accepted: the first {@code send} waits for it, at most {@code max.block.ms}, as it waits
- * for topic metadata. A producer without idempotence has the id -1 and never asks.
+ * An idempotent producer's id, asked of the broker ({@code InitProducerId}) by the sender thread before it
+ * sends anything, and kept for the producer's life. {@code send} never waits for it: batches sealed before
+ * it is known are stamped when they are first sent (as Kafka's producer does), later ones when sealed.
+ * A producer without idempotence has the id -1 and never asks.
  *
- * <p>Thread-safety: {@link #ensure} is synchronized (one request however many threads send first);
- * {@link #producerId} is a volatile read. Internal API.
+ * <p>Thread-safety: {@link #ready} is called by the sender thread only; the answer arrives on a gRPC
+ * thread; {@link #producerId} is a volatile read from any thread. Internal API.
  */
 public final class ProducerIdentity {
 
-    private final ProducerGrpc.ProducerBlockingStub stub;
-    private final boolean idempotent;
-    private volatile long producerId = BatchLayout.NO_PRODUCER_ID;
+    private static final Logger log = LoggerFactory.getLogger(ProducerIdentity.class);
 
-    /** @param stub null for a producer without idempotence */
-    public ProducerIdentity(ProducerGrpc.ProducerBlockingStub stub) {
-        this.stub = stub;
-        this.idempotent = stub != null;
+    private final ProducerGrpc.ProducerStub stub;
+    private final boolean idempotent;
+    private final long retryBackoffNanos;
+    private final Runnable onKnown;
+    private volatile long producerId = BatchLayout.NO_PRODUCER_ID;
+    private volatile boolean asking;
+    private volatile long retryAtNanos;
+    private volatile boolean warned;
+
+    /**
+     * @param stub    null for a producer without idempotence
+     * @param onKnown run when the id arrives (wakes the sender)
+     */
+    public ProducerIdentity(ProducerGrpc.ProducerStub stub, long retryBackoffNanos, Runnable onKnown) {
+        this(stub, stub != null, retryBackoffNanos, onKnown, BatchLayout.NO_PRODUCER_ID);
     }
 
-    private ProducerIdentity(long producerId) {
-        this.stub = null;
-        this.idempotent = true;
+    private ProducerIdentity(ProducerGrpc.ProducerStub stub, boolean idempotent, long retryBackoffNanos, Runnable onKnown,
+            long producerId) {
+        this.stub = stub;
+        this.idempotent = idempotent;
+        this.retryBackoffNanos = retryBackoffNanos;
+        this.onKnown = onKnown;
         this.producerId = producerId;
     }
 
-    /** An idempotent identity whose id is already known. */
+    /** An idempotent identity whose id is already known (for tests). */
     static ProducerIdentity known(long producerId) {
-        return new ProducerIdentity(producerId);
+        return new ProducerIdentity(null, true, 0, () -> { }, producerId);
     }
 
     public boolean idempotent() {
@@ -50,25 +62,38 @@ public final class ProducerIdentity {
         return producerId;
     }
 
-    /** Fetches the id unless known; waits at most {@code maxWaitMs}. */
-    public void ensure(long maxWaitMs) {
+    /** True when batches may be sent: no idempotence, or the id is known. Otherwise asks for it (once at a time). */
+    boolean ready(long nowNanos) {
         if (!idempotent || producerId >= 0) {
-            return;
+            return true;
         }
-        synchronized (this) {
-            if (producerId >= 0) {
-                return;
-            }
-            try {
-                InitProducerIdResponse response = stub.withDeadlineAfter(Math.max(1, maxWaitMs), TimeUnit.MILLISECONDS)
-                        .withWaitForReady()
-                        .initProducerId(InitProducerIdRequest.getDefaultInstance());
-                producerId = response.getProducerId();
-            } catch (StatusRuntimeException e) {
-                MiniKafkaException error = Statuses.toException(e);
-                throw new MiniKafkaException(error.code(), "cannot get a producer id for idempotence: "
-                        + error.getMessage(), e);
-            }
+        if (!asking && nowNanos - retryAtNanos >= 0) {
+            asking = true;
+            stub.initProducerId(InitProducerIdRequest.getDefaultInstance(), new StreamObserver<>() {
+                @Override
+                public void onNext(InitProducerIdResponse response) {
+                    producerId = response.getProducerId();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    retryAtNanos = System.nanoTime() + retryBackoffNanos;
+                    asking = false;
+                    if (!warned) {
+                        warned = true;
+                        log.warn("Cannot get a producer id for idempotence yet, retrying: {}",
+                                Statuses.toException(t).getMessage());
+                    }
+                    onKnown.run();
+                }
+
+                @Override
+                public void onCompleted() {
+                    asking = false;
+                    onKnown.run();
+                }
+            });
         }
+        return false;
     }
 }

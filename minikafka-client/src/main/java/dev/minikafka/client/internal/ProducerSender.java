@@ -42,6 +42,7 @@ public final class ProducerSender implements Runnable {
     private final dev.minikafka.proto.v1.Acks acks;
     private final long deliveryTimeoutNanos;
     private final long retryBackoffNanos;
+    private final ProducerIdentity identity;
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile boolean aborted;
@@ -50,7 +51,8 @@ public final class ProducerSender implements Runnable {
     private volatile boolean warnedDisconnected;
 
     public ProducerSender(RecordAccumulator accumulator, BufferMemory memory, ProducerGrpc.ProducerStub stub,
-                          ProducerConfig config) {
+                          ProducerConfig config, ProducerIdentity identity) {
+        this.identity = identity;
         this.accumulator = accumulator;
         this.memory = memory;
         this.stub = stub;
@@ -102,7 +104,9 @@ public final class ProducerSender implements Runnable {
                 nextExpiry = now + EXPIRY_SWEEP_NANOS;
             }
             ProduceConnection current = connectionFor(now, sweep);
-            long nextWake = current == null ? reconnectAtNanos : accumulator.drain(now, closing, current);
+            long nextWake = current == null ? reconnectAtNanos
+                    : !identity.ready(now) ? now + MAX_PARK_NANOS // woken when the producer id arrives
+                    : accumulator.drain(now, closing, current);
             if (closing && accumulator.isEmpty()) {
                 break;
             }
