@@ -23,13 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a database that went down; both sides see the connection end.</li>
  * <li>{@link #freeze()}: stops moving bytes but keeps every connection open, like a network partition or
  * a host that died without its TCP stack saying goodbye; neither side notices anything but silence.</li>
+ * <li>{@link #freezeResponses()}: as a freeze, but only towards the client: requests still reach the
+ * server, its answers are held (and lost if the proxy is then cut), like acks lost on the way back.</li>
  * <li>{@link #restore()}: forwards again (new connections after a cut; the held bytes after a freeze).</li>
  * </ul>
  * Two threads per connection plus one acceptor, all daemons, all ended by {@link #close()}.
  */
 public final class LoopbackProxy implements AutoCloseable {
 
-    private enum Mode { FORWARD, CUT, FROZEN }
+    private enum Mode { FORWARD, CUT, FROZEN, RESPONSES_FROZEN }
 
     private final int targetPort;
     private final ServerSocket server;
@@ -72,6 +74,11 @@ public final class LoopbackProxy implements AutoCloseable {
         mode = Mode.FROZEN;
     }
 
+    /** Holds the bytes from the server to the client; the other direction keeps flowing. */
+    public void freezeResponses() {
+        mode = Mode.RESPONSES_FROZEN;
+    }
+
     public void restore() {
         mode = Mode.FORWARD;
     }
@@ -99,32 +106,37 @@ public final class LoopbackProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
-            startPump(client, upstream);
-            startPump(upstream, client);
+            startPump(client, upstream, false);
+            startPump(upstream, client, true);
         }
     }
 
-    private synchronized void startPump(Socket from, Socket to) {
+    private synchronized void startPump(Socket from, Socket to, boolean towardsClient) {
         if (closed) {
             closeQuietly(from);
             closeQuietly(to);
             return;
         }
-        Thread pump = new Thread(() -> pump(from, to), "proxy-pump-" + from.getPort());
+        Thread pump = new Thread(() -> pump(from, to, towardsClient), "proxy-pump-" + from.getPort());
         pump.setDaemon(true);
         pumps.removeIf(t -> !t.isAlive());
         pumps.add(pump);
         pump.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    private boolean holding(boolean towardsClient) {
+        Mode current = mode;
+        return current == Mode.FROZEN || current == Mode.RESPONSES_FROZEN && towardsClient;
+    }
+
+    private void pump(Socket from, Socket to, boolean towardsClient) {
         byte[] buffer = new byte[16 * 1024];
         try {
             from.setSoTimeout(50); // wakes to notice freeze, cut and close
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             while (!closed && mode != Mode.CUT) {
-                if (mode == Mode.FROZEN) {
+                if (holding(towardsClient)) {
                     Thread.sleep(10); // holding the bytes: nothing is read, so nothing is forwarded
                     continue;
                 }
@@ -138,7 +150,7 @@ public final class LoopbackProxy implements AutoCloseable {
                     break;
                 }
                 // A read already under way when the proxy froze: hold its bytes until it is restored (or cut).
-                while (mode == Mode.FROZEN && !closed) {
+                while (holding(towardsClient) && !closed) {
                     Thread.sleep(10);
                 }
                 if (mode == Mode.CUT || closed) {
@@ -150,7 +162,7 @@ public final class LoopbackProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the connection ended; close both sides below
         } finally {
-            if (mode != Mode.FROZEN || closed) {
+            if (!holding(towardsClient) || closed) {
                 closeQuietly(from);
                 closeQuietly(to);
                 sockets.remove(from);
