@@ -2,13 +2,10 @@ package dev.minikafka.broker.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Hands out producer ids that are never repeated for the life of a data directory, restarts and crashes
@@ -63,16 +60,6 @@ public final class ProducerIdAllocator {
     }
 
     private void writeReserved(long reserved) throws IOException {
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        ByteBuffer bytes = ByteBuffer.wrap((reserved + "\n").getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PartitionLog.fsyncDirectory(file.getParent());
+        AtomicFile.replace(file, ByteBuffer.wrap((reserved + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 }

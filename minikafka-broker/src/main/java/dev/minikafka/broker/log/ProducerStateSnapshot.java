@@ -2,12 +2,9 @@ package dev.minikafka.broker.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -24,8 +21,8 @@ import java.util.zip.CRC32C;
  *
  * The state holds every batch below {@code offset} and none at or above it.
  *
- * <p>Crash story: written to a temporary file, fsynced, then renamed over the old one, so a reader finds
- * the previous snapshot or the new one, whole; {@link #read} rejects anything whose CRC or shape is wrong,
+ * <p>Crash story: replaced through {@link AtomicFile}, so a reader finds the previous snapshot or the new
+ * one, whole; {@link #read} rejects anything whose CRC or shape is wrong,
  * and recovery then scans more of the log instead. A snapshot past the log end (the log lost an unflushed
  * tail in the crash) is ignored the same way.
  */
@@ -59,15 +56,7 @@ final class ProducerStateSnapshot {
         crc.update(out.array(), 8, size - 8);
         out.putInt(4, (int) crc.getValue());
         out.flip();
-        Path temp = dir.resolve(FILE_NAME + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (out.hasRemaining()) {
-                channel.write(out);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.replace(dir.resolve(FILE_NAME), out);
     }
 
     /**
