@@ -87,9 +87,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             // removes the entry re-queues it, so it is neither lost nor sent twice from here.
             InFlight orphan = inFlight.remove(correlationId);
             if (orphan != null) {
-                partition.requestDone(batches.length);
                 sender.failed(partition, List.of(batches), new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
                         "the produce stream failed while the request was sent"), 0);
+                partition.requestDone(batches.length);
             }
         }
     }
@@ -100,7 +100,6 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         if (request == null) {
             return; // answered after the stream was given up on; the batches were already re-queued
         }
-        request.partition().requestDone(request.batches().length);
         if (response.getThrottleTimeMs() > 0) {
             sender.throttled(response.getThrottleTimeMs());
         }
@@ -117,11 +116,15 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
                 sender.succeeded(batch, batchOffset, response.getLogAppendTimeMs());
                 offset = batchOffset + batch.recordCount;
             }
+            request.partition().requestDone(request.batches().length);
         } else {
             MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
                     + " (topic " + request.partition().partition().topic()
                     + ", partition " + request.partition().partition().partition() + ")");
             sender.failed(request.partition(), List.of(request.batches()), error, response.getThrottleTimeMs());
+            // Only now: with idempotence, a partition renumbers its queue once nothing is in flight, and
+            // these batches must be back in the queue by then.
+            request.partition().requestDone(request.batches().length);
         }
         sender.wakeup();
     }
@@ -159,10 +162,11 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
     private void lost(MiniKafkaException error) {
         failed = true;
         Map<PartitionAccumulator, List<SealedBatch>> byPartition = new HashMap<>();
+        List<InFlight> given = new ArrayList<>();
         for (Long id : new ArrayList<>(inFlight.keySet())) {
             InFlight request = inFlight.remove(id);
             if (request != null) {
-                request.partition().requestDone(request.batches().length);
+                given.add(request);
                 byPartition.computeIfAbsent(request.partition(), p -> new ArrayList<>()).addAll(List.of(request.batches()));
             }
         }
@@ -170,6 +174,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             batches.sort(Comparator.comparingLong(b -> b.sequence));
             sender.failed(partition, batches, error, 0);
         });
+        for (InFlight request : given) {
+            request.partition().requestDone(request.batches().length); // after the re-queue, as in onNext
+        }
         sender.connectionLost(this, error);
     }
 }
