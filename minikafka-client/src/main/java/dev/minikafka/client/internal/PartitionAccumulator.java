@@ -23,8 +23,9 @@ import dev.minikafka.protocol.RecordBatchBuilder;
  * number when it is sealed, and keeps them through retries, so the broker recognises a resent batch. At
  * most {@value #MAX_IN_FLIGHT} batches are in flight, the window the broker remembers per producer. When a
  * batch fails for good the sequence has a hole the broker will never fill: the partition then waits until
- * nothing is in flight, raises its epoch, and renumbers the batches still queued from 0 (the broker starts a
- * new epoch at 0), so they are not refused for the gap.
+ * nothing is in flight, resends as they are the queued batches whose earlier send went unanswered (the
+ * broker may have them), then raises its epoch and renumbers the batches still queued from 0 (the broker
+ * starts a new epoch at 0), so they are not refused for the gap.
  *
  * <p>Thread-safety: every method locks this object; application threads append, the sender drains.
  * Internal API.
@@ -138,18 +139,31 @@ final class PartitionAccumulator {
         if (sealed.isEmpty() || inFlight >= MAX_IN_FLIGHT || inFlightBatches >= MAX_IN_FLIGHT && identity != null) {
             return null;
         }
+        int maxBatches = identity != null ? MAX_IN_FLIGHT - inFlightBatches : Integer.MAX_VALUE;
         if (restartPending) {
             if (inFlightBatches > 0) {
                 return null; // they may still be appended (or come back to be renumbered)
             }
-            restartSequence();
+            int unresolved = 0;
+            for (SealedBatch batch : sealed) {
+                if (!batch.maybeAppended || unresolved == maxBatches) {
+                    break;
+                }
+                unresolved++;
+            }
+            if (unresolved > 0) {
+                // Resent as they were: a duplicate is answered as such, anything else is refused for the gap.
+                // Renumbered unanswered, a batch already in the log would be written a second time.
+                maxBatches = unresolved;
+            } else {
+                restartSequence();
+            }
         } else if (unstamped > 0) {
             if (identity.producerId() < 0) {
                 return null;
             }
             stampUnstamped();
         }
-        int maxBatches = identity != null ? MAX_IN_FLIGHT - inFlightBatches : Integer.MAX_VALUE;
         SealedBatch first = sealed.peekFirst();
         if (first.retryAtNanos - nowNanos > 0) {
             nextWakeNanos[0] = Math.min(nextWakeNanos[0], first.retryAtNanos);

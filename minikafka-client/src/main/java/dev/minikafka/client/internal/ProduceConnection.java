@@ -87,6 +87,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             // removes the entry re-queues it, so it is neither lost nor sent twice from here.
             InFlight orphan = inFlight.remove(correlationId);
             if (orphan != null) {
+                markMaybeAppended(List.of(batches));
                 sender.failed(partition, List.of(batches), new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
                         "the produce stream failed while the request was sent"), 0);
                 partition.requestDone(batches.length);
@@ -118,6 +119,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             }
             request.partition().requestDone(request.batches().length);
         } else {
+            for (SealedBatch batch : request.batches()) {
+                batch.maybeAppended = false; // an answer: nothing of the request was written
+            }
             MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
                     + " (topic " + request.partition().partition().topic()
                     + ", partition " + request.partition().partition().partition() + ")");
@@ -172,11 +176,19 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         }
         byPartition.forEach((partition, batches) -> {
             batches.sort(Comparator.comparingLong(b -> b.sequence));
+            markMaybeAppended(batches);
             sender.failed(partition, batches, error, 0);
         });
         for (InFlight request : given) {
             request.partition().requestDone(request.batches().length); // after the re-queue, as in onNext
         }
         sender.connectionLost(this, error);
+    }
+
+    /** Sent without an answer: only a resend with the same sequence can tell whether they were appended. */
+    private static void markMaybeAppended(List<SealedBatch> batches) {
+        for (SealedBatch batch : batches) {
+            batch.maybeAppended = true;
+        }
     }
 }

@@ -38,6 +38,11 @@ public final class SealedBatch {
     /** Idempotence: the epoch and first sequence number in the batch header; -1 sequence without. */
     short epoch;
     int baseSequence;
+    /**
+     * Sent, and the connection was lost before an answer: the broker may have appended it. Cleared by the
+     * next answer, which is definitive. Written before the batch is re-queued (under its partition's lock).
+     */
+    boolean maybeAppended;
 
     SealedBatch(TopicPartition partition, ByteString bytes, int recordCount, long sequence, long createdNanos,
                 Object[] completions, long[] timestamps, long reservedBytes, PartitionAccumulator owner, short epoch,

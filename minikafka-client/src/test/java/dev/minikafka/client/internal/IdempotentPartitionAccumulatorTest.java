@@ -111,6 +111,29 @@ class IdempotentPartitionAccumulatorTest {
     }
 
     @Test
+    void aBatchThatMayAlreadyBeAppendedIsResentAsItWasBeforeTheSequenceRestarts() {
+        SealedBatch lost = sendBatch(1);
+        SealedBatch unanswered = sendBatch(1);
+        accumulator.requestDone(1);
+        accumulator.failedForGood(lost);
+        unanswered.maybeAppended = true; // the connection dropped before its answer
+        accumulator.requeue(List.of(unanswered), 0);
+        accumulator.requestDone(1);
+        SealedBatch[] resent = accumulator.drain(0, 0, true, nextWake, sealed::add);
+        assertThat(resent).containsExactly(unanswered);
+        assertThat(resent[0].epoch).as("not renumbered: the broker may have it").isZero();
+        assertThat(resent[0].baseSequence).isEqualTo(1);
+
+        unanswered.maybeAppended = false; // refused for the gap: it is not in the log
+        accumulator.requeue(List.of(unanswered), 0);
+        accumulator.requestDone(1);
+        SealedBatch[] renumbered = accumulator.drain(0, 0, true, nextWake, sealed::add);
+        assertThat(renumbered).containsExactly(unanswered);
+        assertThat(renumbered[0].epoch).isEqualTo((short) 1);
+        assertThat(renumbered[0].baseSequence).isZero();
+    }
+
+    @Test
     void sequencesWrapToZeroPastTheLargestInt() {
         assertThat(PartitionAccumulator.nextSequence(Integer.MAX_VALUE, 1)).isZero();
         assertThat(PartitionAccumulator.nextSequence(Integer.MAX_VALUE - 1, 3)).isEqualTo(1);
