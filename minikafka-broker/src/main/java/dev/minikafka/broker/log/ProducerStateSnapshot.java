@@ -41,7 +41,15 @@ final class ProducerStateSnapshot {
     private ProducerStateSnapshot() {
     }
 
+    /**
+     * Writes the snapshot; skipped for a partition that has never had an idempotent producer (no producers
+     * and no earlier snapshot to replace), so such partitions keep no extra file and pay no extra fsync.
+     */
     static void write(Path dir, long offset, ProducerStateTable table) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        if (table.producerCount() == 0 && !Files.exists(file)) {
+            return;
+        }
         int size = HEADER_BYTES;
         for (ProducerEntry entry : table.entries()) {
             size += PRODUCER_BYTES + entry.batchCount() * BATCH_BYTES;
@@ -56,7 +64,7 @@ final class ProducerStateSnapshot {
         crc.update(out.array(), 8, size - 8);
         out.putInt(4, (int) crc.getValue());
         out.flip();
-        AtomicFile.replace(dir.resolve(FILE_NAME), out);
+        AtomicFile.replace(file, out);
     }
 
     /**

@@ -156,10 +156,11 @@ public final class ProducerSender implements Runnable {
 
     void succeeded(SealedBatch batch, long baseOffset, long logAppendTimeMs) {
         warnedDisconnected = false;
+        memory.release(batch.reservedBytes()); // before the callbacks, so they find the memory free
         try {
             batch.succeed(baseOffset, logAppendTimeMs);
         } finally {
-            finished(batch);
+            accumulator.completed(batch);
         }
     }
 
@@ -213,16 +214,12 @@ public final class ProducerSender implements Runnable {
     }
 
     private void giveUp(SealedBatch batch, MiniKafkaException error) {
+        batch.owner.failedForGood(batch);
+        memory.release(batch.reservedBytes()); // before the callbacks, so they find the memory free
         try {
-            batch.owner.failedForGood(batch);
             batch.fail(error);
         } finally {
-            finished(batch);
+            accumulator.completed(batch);
         }
-    }
-
-    private void finished(SealedBatch batch) {
-        memory.release(batch.reservedBytes());
-        accumulator.completed(batch);
     }
 }
