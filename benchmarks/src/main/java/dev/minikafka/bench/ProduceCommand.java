@@ -64,6 +64,11 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "65536", description = "Producer batch size in bytes (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--idempotence", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Idempotent producers (producer id and sequence numbers; the client's default); "
+                    + "--no-idempotence turns it off (default: ${DEFAULT-VALUE}).")
+    boolean idempotence;
+
     @Option(names = "--warmup-records", defaultValue = "0",
             description = "Records sent before measuring, not counted (default: ${DEFAULT-VALUE}).")
     long warmupRecords;
@@ -129,6 +134,7 @@ final class ProduceCommand implements Callable<Integer> {
                 .acks(acks)
                 .linger(Duration.ofMillis(lingerMs))
                 .batchSize(batchSize)
+                .idempotence(idempotence)
                 .maxBlock(Duration.ofMillis(maxBlockMs))
                 .build();
     }
@@ -146,6 +152,7 @@ final class ProduceCommand implements Callable<Integer> {
         p.put("rate", rate);
         p.put("lingerMs", lingerMs);
         p.put("batchSize", batchSize);
+        p.put("idempotence", idempotence);
         p.put("warmupRecords", warmupRecords);
         return p;
     }

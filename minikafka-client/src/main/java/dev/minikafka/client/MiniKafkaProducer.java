@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.minikafka.client.internal.BufferMemory;
 import dev.minikafka.client.internal.Channels;
+import dev.minikafka.client.internal.ProducerIdentity;
 import dev.minikafka.client.internal.ProducerSender;
 import dev.minikafka.client.internal.RecordAccumulator;
 import dev.minikafka.client.internal.StickyPartitioner;
@@ -27,9 +28,14 @@ import io.grpc.ManagedChannel;
  * {@code max.block.ms}.
  *
  * <p>Retriable failures (the broker unreachable or restarting) are retried with back-off until
- * {@code delivery.timeout.ms}. Records of one partition are acknowledged in the order they were sent;
- * a retry after a per-request error (not a lost connection) may reorder them, as in Kafka without
- * idempotence.
+ * {@code delivery.timeout.ms}. Idempotence is on by default ({@link ProducerConfig#enableIdempotence()}), as
+ * in Kafka: the producer gets a producer id from the broker on its first send and stamps each batch with it
+ * and a per-partition sequence number, so a retry of a batch the broker had already appended (its ack was
+ * lost) is not written twice, and records of a partition are written in the order they were sent. At most 5
+ * batches per partition are in flight then. A batch that fails for good (delivery timeout, a non-retriable
+ * error) makes the later batches of its partition that were already in flight fail too, with
+ * {@code OUT_OF_ORDER_SEQUENCE}, rather than be written out of order; the partition's sequence then restarts
+ * under a new epoch. Without idempotence a retry after a per-request error may reorder or duplicate records.
  *
  * <p>Thread-safety: one producer may be shared by any number of threads, and sharing one is faster than
  * having many. Callbacks run on the I/O thread.
@@ -50,6 +56,7 @@ public final class MiniKafkaProducer implements AutoCloseable {
     private final RecordAccumulator accumulator;
     private final ProducerSender sender;
     private final TopicMetadata metadata;
+    private final ProducerIdentity identity;
     private final StickyPartitioner sticky = new StickyPartitioner();
     private final long maxBlockNanos;
     private volatile boolean closed;
@@ -58,9 +65,12 @@ public final class MiniKafkaProducer implements AutoCloseable {
         this.config = config;
         this.channel = Channels.open(config.bootstrap(), config.clientId(), config.security());
         this.memory = new BufferMemory(config.bufferMemory());
-        this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()));
+        this.identity = new ProducerIdentity(config.idempotent() ? ProducerGrpc.newStub(channel) : null,
+                TimeUnit.MILLISECONDS.toNanos(Math.max(50, config.retryBackoffMs())), this::wakeSender);
+        this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()),
+                identity);
         this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));
-        this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config);
+        this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config, identity);
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
         sender.start("minikafka-producer-" + IDS.incrementAndGet());
     }
@@ -139,6 +149,18 @@ public final class MiniKafkaProducer implements AutoCloseable {
     /** The number of partitions of {@code topic}, as the broker reports it. */
     public int partitionCount(String topic) {
         return metadata.partitionCount(topic, config.maxBlockMs());
+    }
+
+    private void wakeSender() {
+        ProducerSender s = sender;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    /** The producer id the broker gave this producer; -1 without idempotence or until the sender has it. */
+    public long producerId() {
+        return identity.producerId();
     }
 
     /** How much the broker's quotas have slowed this producer so far. */

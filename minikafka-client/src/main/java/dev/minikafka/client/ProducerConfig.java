@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param retryBackoffMs  the pause before a retriable failure is retried ({@code retry.backoff.ms}, 100)
  * @param clientId        who this producer is to the broker: its quotas and metrics ({@code client.id})
  * @param security        TLS and credentials ({@link ClientSecurity#NONE}: plaintext, anonymous)
+ * @param enableIdempotence stamp batches with a producer id and per-partition sequence numbers so that the
+ *                        broker drops retried duplicates and refuses gaps ({@code enable.idempotence}, on by
+ *                        default as in Kafka); it limits each partition to 5 batches in flight. It has no
+ *                        effect with {@link Acks#NONE}, where nothing is retried
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
                              long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId,
-                             ClientSecurity security) {
+                             ClientSecurity security, boolean enableIdempotence) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -37,6 +41,11 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(security, "security");
+    }
+
+    /** True when batches carry a producer id and sequence numbers: idempotence on and acks other than NONE. */
+    public boolean idempotent() {
+        return enableIdempotence && acks != Acks.NONE;
     }
 
     public static Builder builder(String bootstrap) {
@@ -61,6 +70,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private long retryBackoffMs = 100;
         private String clientId = "minikafka-producer";
         private ClientSecurity security = ClientSecurity.NONE;
+        private boolean enableIdempotence = true;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -112,9 +122,15 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        /** Turns idempotence ({@code enable.idempotence}, on by default) on or off. */
+        public Builder idempotence(boolean enable) {
+            this.enableIdempotence = enable;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs, clientId, security);
+                    deliveryTimeoutMs, retryBackoffMs, clientId, security, enableIdempotence);
         }
     }
 }

@@ -20,6 +20,10 @@ import org.springframework.util.unit.DataSize;
  *                               2-second recovery-point checkpoint fsync)
  * @param retentionCheckInterval how often retention and time-based segment rolls are checked
  * @param maxFetchWait           cap on a fetch long-poll's max_wait_ms
+ * @param producerIdExpiration   an idempotent producer idle this long is forgotten by a partition (Kafka's
+ *                               {@code producer.id.expiration.ms}, 1 day); a retry older than this is no
+ *                               longer recognised as a duplicate
+ * @param maxProducersPerPartition idempotent producers a partition remembers; past it the idlest is forgotten
  */
 @ConfigurationProperties("minikafka.broker")
 public record BrokerProperties(
@@ -32,7 +36,9 @@ public record BrokerProperties(
         int writerThreads,
         Duration flushInterval,
         Duration retentionCheckInterval,
-        Duration maxFetchWait) {
+        Duration maxFetchWait,
+        Duration producerIdExpiration,
+        int maxProducersPerPartition) {
 
     public BrokerProperties {
         dataDir = dataDir == null ? Path.of("data", "broker") : dataDir;
@@ -44,6 +50,8 @@ public record BrokerProperties(
         flushInterval = flushInterval == null ? Duration.ZERO : flushInterval;
         retentionCheckInterval = retentionCheckInterval == null ? Duration.ofSeconds(30) : retentionCheckInterval;
         maxFetchWait = maxFetchWait == null ? Duration.ofSeconds(30) : maxFetchWait;
+        producerIdExpiration = producerIdExpiration == null ? Duration.ofDays(1) : producerIdExpiration;
+        maxProducersPerPartition = maxProducersPerPartition <= 0 ? 10_000 : maxProducersPerPartition;
     }
 
     /**

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.minikafka.broker.log.LogManager;
+import dev.minikafka.broker.log.ProducerStateConfig;
 
 /**
  * Wires the storage layer (plain Java) into Spring. The {@link LogManager} closes after the gRPC server
@@ -23,8 +24,11 @@ public class StorageConfiguration {
 
     @Bean(destroyMethod = "close")
     LogManager logManager(BrokerProperties properties, Clock clock) throws IOException {
-        return LogManager.open(properties.dataDir(), properties.writerThreads(),
+        LogManager manager = LogManager.open(properties.dataDir(), properties.writerThreads(),
                 properties.pendingAppendBytes().toBytes(), properties.flushInterval().toMillis(),
                 properties.retentionCheckInterval().toMillis(), clock::millis);
+        manager.setProducerStateConfig(new ProducerStateConfig(properties.producerIdExpiration().toMillis(),
+                properties.maxProducersPerPartition()));
+        return manager;
     }
 }

@@ -3,6 +3,7 @@ package dev.minikafka.broker.grpc;
 import java.io.IOException;
 
 import dev.minikafka.broker.log.OffsetOutOfRangeException;
+import dev.minikafka.broker.log.SequenceException;
 import dev.minikafka.broker.topic.TopicException;
 import dev.minikafka.proto.v1.ErrorCode;
 import io.grpc.Status;
@@ -16,6 +17,13 @@ final class ErrorCodes {
     static ErrorCode of(Throwable error) {
         if (error instanceof OffsetOutOfRangeException) {
             return ErrorCode.OFFSET_OUT_OF_RANGE;
+        }
+        if (error instanceof SequenceException sequence) {
+            return switch (sequence.reason()) {
+                case OUT_OF_ORDER_SEQUENCE -> ErrorCode.OUT_OF_ORDER_SEQUENCE;
+                case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                case INVALID_BATCHES -> ErrorCode.INVALID_REQUEST;
+            };
         }
         if (error instanceof IOException || error instanceof java.io.UncheckedIOException) {
             return ErrorCode.STORAGE_ERROR;

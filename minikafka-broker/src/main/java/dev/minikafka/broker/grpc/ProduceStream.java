@@ -191,6 +191,11 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
 
         @Override
         public void onAppended(long baseOffset, long logAppendTimeMs, Throwable error) {
+            onAppended(baseOffset, logAppendTimeMs, null, error);
+        }
+
+        @Override
+        public void onAppended(long baseOffset, long logAppendTimeMs, long[] batchBaseOffsets, Throwable error) {
             metrics.recordAppend(request.getTopic(), request.getPartition(), batches, arrivalNanos, error == null);
             if (request.getAcks() == Acks.ACKS_NONE) {
                 synchronized (responseLock) {
@@ -206,6 +211,11 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
                 response.setBaseOffset(baseOffset)
                         .setLogAppendTimeMs(logAppendTimeMs)
                         .setLogStartOffset(writer.log().logStartOffset());
+                if (batchBaseOffsets != null) {
+                    for (long offset : batchBaseOffsets) {
+                        response.addBatchBaseOffsets(offset);
+                    }
+                }
             } else {
                 response.setBaseOffset(-1)
                         .setLogAppendTimeMs(-1)

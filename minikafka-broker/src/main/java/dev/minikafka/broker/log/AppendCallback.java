@@ -13,4 +13,14 @@ public interface AppendCallback {
      * @param error           null on success
      */
     void onAppended(long baseOffset, long logAppendTimeMs, Throwable error);
+
+    /**
+     * As above, with each batch's base offset when the batches did not land one after another: the
+     * request began with an idempotent producer's duplicates, which keep their original offsets (-1 when
+     * forgotten) and were not written again. {@code batchBaseOffsets} is null in the usual case, and
+     * {@code baseOffset} is then the first batch's offset as always.
+     */
+    default void onAppended(long baseOffset, long logAppendTimeMs, long[] batchBaseOffsets, Throwable error) {
+        onAppended(baseOffset, logAppendTimeMs, error);
+    }
 }

@@ -72,15 +72,18 @@ public final class LogManager implements AutoCloseable {
     private final Object checkpointLock = new Object();
     /** What the checkpoint file holds now; written only when this would change. Under checkpointLock. */
     private Map<String, RecoveryPoint> lastWritten;
+    private final ProducerIdAllocator producerIds;
+    private volatile ProducerStateConfig producerStateConfig = ProducerStateConfig.defaults();
     private volatile boolean closed;
 
     private LogManager(Path dataDir, boolean cleanShutdown, Map<String, RecoveryPoint> checkpointed, int writerThreads,
-            long pendingAppendBytes, LongSupplier clock) {
+            long pendingAppendBytes, LongSupplier clock) throws IOException {
         this.dataDir = dataDir;
         this.cleanShutdown = cleanShutdown;
         this.checkpoint = new RecoveryPointCheckpoint(dataDir);
         this.checkpointed = new ConcurrentHashMap<>(checkpointed);
         this.lastWritten = Map.copyOf(checkpointed);
+        this.producerIds = new ProducerIdAllocator(dataDir);
         this.pendingAppendBytes = pendingAppendBytes;
         this.clock = clock;
         this.writerPool = Executors.newFixedThreadPool(writerThreads, threads("log-writer"));
@@ -129,6 +132,16 @@ public final class LogManager implements AutoCloseable {
         return manager;
     }
 
+    /** Idempotent producers' ids, unique for the life of this data directory. */
+    public ProducerIdAllocator producerIds() {
+        return producerIds;
+    }
+
+    /** Sets how partitions opened from now on keep producer state; call before the first partition opens. */
+    public void setProducerStateConfig(ProducerStateConfig config) {
+        this.producerStateConfig = config;
+    }
+
     public boolean openedAfterCleanShutdown() {
         return cleanShutdown;
     }
@@ -149,7 +162,8 @@ public final class LogManager implements AutoCloseable {
             if (writer == null) {
                 PartitionLog partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
                         checkpointed.get(name), clock.getAsLong());
-                writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes);
+                ProducerStateTable producers = ProducerStateLoader.load(partitionLog, producerStateConfig, clock.getAsLong());
+                writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes, producers);
                 writers.put(name, writer);
             }
             return writer;
@@ -311,6 +325,7 @@ public final class LogManager implements AutoCloseable {
         boolean allClosed = true;
         for (PartitionWriter writer : writers.values()) {
             try {
+                writer.snapshotProducersAtEnd(); // the next start then reads no log for producer state
                 writer.log().close();
             } catch (IOException e) {
                 allClosed = false;

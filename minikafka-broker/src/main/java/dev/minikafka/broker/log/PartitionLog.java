@@ -58,6 +58,11 @@ public final class PartitionLog {
         return name;
     }
 
+    /** The partition's directory. */
+    Path dir() {
+        return dir;
+    }
+
     public LogConfig config() {
         return config;
     }

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.minikafka.protocol.RecordBatch;
 
 /**
@@ -21,6 +24,12 @@ import dev.minikafka.protocol.RecordBatch;
  * queue below its bound takes a whole request, however large); the caller waits for {@link #whenRoom}. Nothing here
  * blocks a gRPC thread.
  *
+ * <p>Idempotent producers: before offsets are assigned, each request is checked against the partition's
+ * {@link ProducerStateTable} by this single writer, so two retries of one batch can never both pass.
+ * Leading duplicates are answered with their original offsets and not written; a request with a sequence
+ * gap or a stale epoch fails whole, nothing written. The table is snapshotted at every segment roll (see
+ * {@link ProducerStateSnapshot}) and forgets producers idle past their expiration.
+ *
  * <p>Thread-safety: {@code offer} and {@code whenRoom} from any thread; at most one drain task runs per
  * partition at a time (the {@code scheduled} flag), so the log has one writer.
  */
@@ -29,6 +38,9 @@ public final class PartitionWriter implements Runnable {
     /** Bytes one drain writes before yielding the pool thread to other partitions. */
     private static final int MAX_DRAIN_BYTES = 4 * 1024 * 1024;
     private static final int MAX_DRAIN_APPENDS = 512;
+    /** How often idle producers are looked for; their expiration is much longer. */
+    private static final long PRODUCER_EXPIRY_CHECK_MS = 60_000;
+    private static final Logger logger = LoggerFactory.getLogger(PartitionWriter.class);
 
     private final PartitionLog log;
     private final Executor writerPool;
@@ -46,8 +58,16 @@ public final class PartitionWriter implements Runnable {
     // Drain state, touched only by the running drain task.
     private final PendingAppend[] drained = new PendingAppend[MAX_DRAIN_APPENDS];
     private final ByteBuffer[] gather = new ByteBuffer[MAX_DRAIN_APPENDS];
+    private final ProducerStateTable producers;
+    private long lastProducerExpiryMs;
 
     PartitionWriter(PartitionLog log, Executor writerPool, Executor flushPool, LongSupplier clock, long maxPendingBytes) {
+        this(log, writerPool, flushPool, clock, maxPendingBytes, new ProducerStateTable(ProducerStateConfig.defaults()));
+    }
+
+    PartitionWriter(PartitionLog log, Executor writerPool, Executor flushPool, LongSupplier clock, long maxPendingBytes,
+            ProducerStateTable producers) {
+        this.producers = producers;
         this.log = log;
         this.writerPool = writerPool;
         this.groupCommit = new GroupCommit(log, flushPool);
@@ -134,9 +154,15 @@ public final class PartitionWriter implements Runnable {
     private void drainOnce() {
         int count = 0;
         int bytes = 0;
+        int queuedBytes = 0;
         long now = clock.getAsLong();
+        if (now - lastProducerExpiryMs >= PRODUCER_EXPIRY_CHECK_MS) {
+            producers.expire(now);
+            lastProducerExpiryMs = now;
+        }
         Segment segment = log.active();
         long nextOffset = segment.nextOffset();
+        final long firstOffset = nextOffset;
         LogConfig config = log.config();
         PendingAppend append;
         while (count < MAX_DRAIN_APPENDS && bytes < MAX_DRAIN_BYTES && (append = queue.peek()) != null) {
@@ -155,14 +181,25 @@ public final class PartitionWriter implements Runnable {
                     return;
                 }
                 segment = log.active();
+                snapshotProducers(segment.baseOffset());
             }
             queue.poll();
+            try {
+                producers.check(append, log.name());
+            } catch (SequenceException e) {
+                pendingBytes.addAndGet(-append.bytes);
+                pendingAppends.decrementAndGet();
+                append.fail(e);
+                continue;
+            }
+            append.skipDuplicates();
             int position = segment.size() + bytes;
             nextOffset = assignOffsets(append, segment, position, nextOffset, now, config);
             drained[count] = append;
             gather[count] = append.batches;
             count++;
-            bytes += append.bytes;
+            bytes += append.batches.remaining();
+            queuedBytes += append.bytes;
         }
         if (count == 0) {
             return;
@@ -175,8 +212,9 @@ public final class PartitionWriter implements Runnable {
             // Segment.write cut the file back to where it was: the partition stays readable and writable,
             // and the next drain (once the disk has room) appends at the same offsets.
             failure = diskFailure("append", e);
+            producers.truncateFrom(firstOffset); // nothing of this drain is in the log
         }
-        pendingBytes.addAndGet(-bytes);
+        pendingBytes.addAndGet(-queuedBytes);
         pendingAppends.addAndGet(-count);
         if (failure == null) {
             appendListener.run();
@@ -201,11 +239,16 @@ public final class PartitionWriter implements Runnable {
                 + " was written; retry once the disk has room): " + cause.getMessage(), cause);
     }
 
-    /** Writes base offsets (and log-append times) into the append's batches and indexes them. */
-    private static long assignOffsets(PendingAppend append, Segment segment, int position, long nextOffset, long now,
+    /**
+     * Writes base offsets (and log-append times) into the append's batches, indexes them, and records them in
+     * the producer state. Duplicates skipped at the head keep the offsets the check found for them.
+     */
+    private long assignOffsets(PendingAppend append, Segment segment, int position, long nextOffset, long now,
             LogConfig config) {
         ByteBuffer batches = append.batches;
-        append.baseOffset = nextOffset;
+        long[] batchOffsets = append.batchBaseOffsets;
+        int batchIndex = append.duplicates;
+        append.baseOffset = batchOffsets == null ? nextOffset : batchOffsets[0];
         append.appendTimeMs = now;
         int pos = batches.position();
         int limit = batches.limit();
@@ -218,10 +261,35 @@ public final class PartitionWriter implements Runnable {
             }
             segment.indexBatch(nextOffset, RecordBatch.maxTimestamp(batches, pos), position + pos - batches.position(), size,
                     config.indexIntervalBytes());
+            producers.appended(batches, pos, now);
+            if (batchOffsets != null) {
+                batchOffsets[batchIndex++] = nextOffset;
+            }
             nextOffset += lastDelta + 1L;
             pos += size;
         }
         return nextOffset;
+    }
+
+    /**
+     * Saves the producer state as of {@code offset} (the new segment's base: every batch below it is in the
+     * table, none above). A failure only costs a longer scan at the next recovery.
+     */
+    private void snapshotProducers(long offset) {
+        try {
+            ProducerStateSnapshot.write(log.dir(), offset, producers);
+        } catch (IOException e) {
+            logger.warn("Could not snapshot the producer state of {} at offset {}: {}", log.name(), offset, e.toString());
+        }
+    }
+
+    /** Saves the producer state at the log end; for a clean shutdown, once the writer is idle. */
+    void snapshotProducersAtEnd() throws IOException {
+        ProducerStateSnapshot.write(log.dir(), log.logEndOffset(), producers);
+    }
+
+    ProducerStateTable producers() {
+        return producers;
     }
 
     private void wakeRoomWaiters() {

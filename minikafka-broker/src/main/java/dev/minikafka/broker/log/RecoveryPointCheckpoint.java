@@ -2,13 +2,10 @@ package dev.minikafka.broker.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +25,10 @@ import java.util.TreeMap;
  * Topic names never contain spaces ({@code [a-zA-Z0-9._-]+}), and the partition is the number after the
  * last {@code -} of the directory name, so a line maps back to {@code <topic>-<partition>} unambiguously.
  *
- * <p>Crash story: {@link #write} writes a temporary file, fsyncs it, renames it over the old one and fsyncs
- * the directory, so after a crash the file is either the previous version or the new one, whole. A point in
- * the file only ever names data fsynced before the file was written, so it stays true until the log is cut
- * below it (which only recovery does). {@link #read} rejects anything it cannot parse exactly; the caller
+ * <p>Crash story: {@link #write} replaces the file through {@link AtomicFile} (a temporary file, fsynced,
+ * renamed over the old one, the directory fsynced), so after a crash the file is either the previous
+ * version or the new one, whole. A point in the file only ever names data fsynced before the file was
+ * written, so it stays true until the log is cut below it (which only recovery does). {@link #read} rejects anything it cannot parse exactly; the caller
  * then scans as if there were no file.
  *
  * <p>Thread-safety: {@link #write} is synchronized (the periodic task and shutdown may overlap).
@@ -42,11 +39,9 @@ final class RecoveryPointCheckpoint {
     static final int VERSION = 0;
 
     private final Path file;
-    private final Path temp;
 
     RecoveryPointCheckpoint(Path dataDir) {
         this.file = dataDir.resolve(FILE_NAME);
-        this.temp = dataDir.resolve(FILE_NAME + ".tmp");
     }
 
     Path file() {
@@ -104,15 +99,6 @@ final class RecoveryPointCheckpoint {
                     .append(point.offset()).append(' ').append(point.segmentBase()).append(' ')
                     .append(point.position()).append('\n');
         }
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PartitionLog.fsyncDirectory(file.getParent());
+        AtomicFile.replace(file, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a database that went down; both sides see the connection end.</li>
  * <li>{@link #freeze()}: stops moving bytes but keeps every connection open, like a network partition or
  * a host that died without its TCP stack saying goodbye; neither side notices anything but silence.</li>
+ * <li>{@link #freezeResponses()}: as a freeze, but only towards the client: requests still reach the
+ * server, its answers are held (and lost if the proxy is then cut), like acks lost on the way back.</li>
  * <li>{@link #restore()}: forwards again (new connections after a cut; the held bytes after a freeze).</li>
  * <li>{@link #abandon()}: the network heals for new connections only; every connection open now stays silent
  * forever, like one whose packets a partition swallowed: only a timeout of the side that waits ends it.</li>
@@ -31,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoopbackProxy implements AutoCloseable {
 
-    private enum Mode { FORWARD, CUT, FROZEN }
+    private enum Mode { FORWARD, CUT, FROZEN, RESPONSES_FROZEN }
 
     private final int targetPort;
     private final ServerSocket server;
@@ -77,6 +79,11 @@ public final class LoopbackProxy implements AutoCloseable {
         mode = Mode.FROZEN;
     }
 
+    /** Holds the bytes from the server to the client; the other direction keeps flowing. */
+    public void freezeResponses() {
+        mode = Mode.RESPONSES_FROZEN;
+    }
+
     public void restore() {
         mode = Mode.FORWARD;
     }
@@ -114,32 +121,39 @@ public final class LoopbackProxy implements AutoCloseable {
             synchronized (this) {
                 connectionGeneration = generation;
             }
-            startPump(client, upstream, connectionGeneration);
-            startPump(upstream, client, connectionGeneration);
+            startPump(client, upstream, connectionGeneration, false);
+            startPump(upstream, client, connectionGeneration, true);
         }
     }
 
-    private synchronized void startPump(Socket from, Socket to, int connectionGeneration) {
+    private synchronized void startPump(Socket from, Socket to, int connectionGeneration, boolean towardsClient) {
         if (closed) {
             closeQuietly(from);
             closeQuietly(to);
             return;
         }
-        Thread pump = new Thread(() -> pump(from, to, connectionGeneration), "proxy-pump-" + from.getPort());
+        Thread pump = new Thread(() -> pump(from, to, connectionGeneration, towardsClient),
+                "proxy-pump-" + from.getPort());
         pump.setDaemon(true);
         pumps.removeIf(t -> !t.isAlive());
         pumps.add(pump);
         pump.start();
     }
 
-    private void pump(Socket from, Socket to, int connectionGeneration) {
+    private boolean holding(int connectionGeneration, boolean towardsClient) {
+        Mode current = mode;
+        return current == Mode.FROZEN || current == Mode.RESPONSES_FROZEN && towardsClient
+                || connectionGeneration < abandonedBelow;
+    }
+
+    private void pump(Socket from, Socket to, int connectionGeneration, boolean towardsClient) {
         byte[] buffer = new byte[16 * 1024];
         try {
             from.setSoTimeout(50); // wakes to notice freeze, cut and close
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             while (!closed && mode != Mode.CUT) {
-                if (mode == Mode.FROZEN || connectionGeneration < abandonedBelow) {
+                if (holding(connectionGeneration, towardsClient)) {
                     Thread.sleep(10); // holding the bytes: nothing is read, so nothing is forwarded
                     continue;
                 }
@@ -153,7 +167,7 @@ public final class LoopbackProxy implements AutoCloseable {
                     break;
                 }
                 // A read already under way when the proxy froze: hold its bytes until it is restored (or cut).
-                while ((mode == Mode.FROZEN || connectionGeneration < abandonedBelow) && !closed && mode != Mode.CUT) {
+                while (holding(connectionGeneration, towardsClient) && !closed && mode != Mode.CUT) {
                     Thread.sleep(10);
                 }
                 if (mode == Mode.CUT || closed) {
@@ -165,7 +179,7 @@ public final class LoopbackProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the connection ended; close both sides below
         } finally {
-            if (mode != Mode.FROZEN || closed) {
+            if (!holding(connectionGeneration, towardsClient) || closed) {
                 closeQuietly(from);
                 closeQuietly(to);
                 sockets.remove(from);

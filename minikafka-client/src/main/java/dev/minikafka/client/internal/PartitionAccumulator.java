@@ -1,7 +1,10 @@
 package dev.minikafka.client.internal;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,12 +19,23 @@ import dev.minikafka.protocol.RecordBatchBuilder;
  * sender has not yet sent. A batch is sealed when the next record would take it past {@code batch.size},
  * when it has lingered {@code linger.ms}, or on flush and close.
  *
+ * <p>Idempotence: a batch is stamped with the producer id, this partition's epoch and its next sequence
+ * number when it is sealed, and keeps them through retries, so the broker recognises a resent batch. At
+ * most {@value #MAX_IN_FLIGHT} batches are in flight, the window the broker remembers per producer. When a
+ * batch fails for good the sequence has a hole the broker will never fill: the partition then waits until
+ * nothing is in flight, resends as they are the queued batches whose earlier send went unanswered (the
+ * broker may have them), then raises its epoch and renumbers the batches still queued from 0 (the broker
+ * starts a new epoch at 0), so they are not refused for the gap.
+ *
  * <p>Thread-safety: every method locks this object; application threads append, the sender drains.
  * Internal API.
  */
 final class PartitionAccumulator {
 
-    /** Requests per partition sent and not yet answered; more would only queue inside the broker. */
+    /**
+     * Requests per partition sent and not yet answered; more would only queue inside the broker. With
+     * idempotence, batches: the broker remembers a producer's last five batches per partition.
+     */
     static final int MAX_IN_FLIGHT = 5;
     /** Sealed batches sent together in one request, up to this many bytes. */
     static final int MAX_REQUEST_BYTES = 1024 * 1024;
@@ -39,12 +53,28 @@ final class PartitionAccumulator {
     private long openReserved;
     private final ArrayDeque<SealedBatch> sealed = new ArrayDeque<>();
     private int inFlight;
+    /** Null without idempotence: batches are then built without producer id and sequence. */
+    private final ProducerIdentity identity;
+    private int inFlightBatches;
+    private short epoch;
+    private int nextSequence;
+    /** The last sequence of the newest acknowledged batch of this epoch; -1 when none. */
+    private int lastAckedSequence = -1;
+    /** A batch failed for good: restart the sequence under a new epoch once nothing is in flight. */
+    private boolean restartPending;
+    /** Batches sealed before the producer id was known, at the tail of the queue: stamped on first drain. */
+    private int unstamped;
 
     interface SequenceSource {
         long next();
     }
 
     PartitionAccumulator(TopicPartition partition, int batchSize, SequenceSource sequences) {
+        this(partition, batchSize, sequences, null);
+    }
+
+    PartitionAccumulator(TopicPartition partition, int batchSize, SequenceSource sequences, ProducerIdentity identity) {
+        this.identity = identity != null && identity.idempotent() ? identity : null;
         this.partition = partition;
         this.batchSize = batchSize;
         this.sequences = sequences;
@@ -106,8 +136,33 @@ final class PartitionAccumulator {
                 nextWakeNanos[0] = Math.min(nextWakeNanos[0], readyAt);
             }
         }
-        if (sealed.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+        if (sealed.isEmpty() || inFlight >= MAX_IN_FLIGHT || inFlightBatches >= MAX_IN_FLIGHT && identity != null) {
             return null;
+        }
+        int maxBatches = identity != null ? MAX_IN_FLIGHT - inFlightBatches : Integer.MAX_VALUE;
+        if (restartPending) {
+            if (inFlightBatches > 0) {
+                return null; // they may still be appended (or come back to be renumbered)
+            }
+            int unresolved = 0;
+            for (SealedBatch batch : sealed) {
+                if (!batch.maybeAppended || unresolved == maxBatches) {
+                    break;
+                }
+                unresolved++;
+            }
+            if (unresolved > 0) {
+                // Resent as they were: a duplicate is answered as such, anything else is refused for the gap.
+                // Renumbered unanswered, a batch already in the log would be written a second time.
+                maxBatches = unresolved;
+            } else {
+                restartSequence();
+            }
+        } else if (unstamped > 0) {
+            if (identity.producerId() < 0) {
+                return null;
+            }
+            stampUnstamped();
         }
         SealedBatch first = sealed.peekFirst();
         if (first.retryAtNanos - nowNanos > 0) {
@@ -117,7 +172,8 @@ final class PartitionAccumulator {
         int count = 0;
         int bytes = 0;
         for (SealedBatch batch : sealed) {
-            if (count > 0 && (bytes + batch.bytes.size() > MAX_REQUEST_BYTES || batch.retryAtNanos - nowNanos > 0)) {
+            if (count > 0 && (bytes + batch.bytes.size() > MAX_REQUEST_BYTES || batch.retryAtNanos - nowNanos > 0
+                    || count == maxBatches)) {
                 break;
             }
             bytes += batch.bytes.size();
@@ -128,22 +184,93 @@ final class PartitionAccumulator {
             request[i] = sealed.pollFirst();
         }
         inFlight++;
+        inFlightBatches += count;
         return request;
     }
 
-    /** The broker answered (or the stream failed) for one request of this partition. */
-    synchronized void requestDone() {
+    /** The broker answered (or the stream failed) for one request of this partition, of {@code batches}. */
+    synchronized void requestDone(int batches) {
         inFlight--;
+        inFlightBatches -= batches;
     }
 
-    /** Puts failed batches back at the front, oldest first, so a retry keeps the partition's order. */
+    /**
+     * Puts failed batches back in the queue in the order they were sealed (before anything sealed later),
+     * so a retry keeps the partition's order and, with idempotence, its sequence order.
+     */
     synchronized void requeue(List<SealedBatch> batches, long retryAtNanos) {
-        for (int i = batches.size() - 1; i >= 0; i--) {
-            SealedBatch batch = batches.get(i);
+        for (SealedBatch batch : batches) {
             batch.attempts++;
             batch.retryAtNanos = retryAtNanos;
-            sealed.addFirst(batch);
         }
+        if (sealed.isEmpty() || batches.getLast().sequence < sealed.peekFirst().sequence) {
+            for (int i = batches.size() - 1; i >= 0; i--) {
+                sealed.addFirst(batches.get(i));
+            }
+            return;
+        }
+        List<SealedBatch> merged = new ArrayList<>(sealed);
+        merged.addAll(batches);
+        merged.sort(Comparator.comparingLong(batch -> batch.sequence));
+        sealed.clear();
+        sealed.addAll(merged);
+    }
+
+    /** The broker acknowledged {@code batch}; its successor is the next the broker expects. */
+    synchronized void acknowledged(SealedBatch batch) {
+        if (identity != null && batch.epoch == epoch) {
+            lastAckedSequence = batch.lastSequence();
+        }
+    }
+
+    /**
+     * The broker refused {@code batch} as out of order: is that because a batch before it is not in the log
+     * yet (it is being retried, or failed for good and the sequence will restart)? Then the batch itself is
+     * fine and goes back in the queue. If its predecessor was acknowledged, the broker's state disagrees
+     * with ours (it lost acknowledged {@code LEADER} writes in a crash): the batch fails.
+     */
+    synchronized boolean waitsForPredecessor(SealedBatch batch) {
+        return identity != null && (batch.epoch != epoch || restartPending
+                || batch.baseSequence != nextSequence(lastAckedSequence, 1));
+    }
+
+    /** {@code batch} failed for good: its sequence number will never be in the log. */
+    synchronized void failedForGood(SealedBatch batch) {
+        if (identity != null && batch.epoch == epoch && batch.baseSequence >= 0) {
+            restartPending = true;
+        }
+    }
+
+    /** A new epoch; the queued batches are renumbered from 0 in their order. Nothing is in flight. */
+    private void restartSequence() {
+        restartPending = false;
+        unstamped = 0;
+        epoch = (short) ((epoch + 1) & Short.MAX_VALUE);
+        lastAckedSequence = -1;
+        nextSequence = 0;
+        long producerId = identity.producerId();
+        for (SealedBatch batch : sealed) {
+            batch.restamp(producerId, epoch, nextSequence);
+            nextSequence = nextSequence(nextSequence, batch.recordCount);
+        }
+    }
+
+    /** Gives the batches sealed before the producer id was known their sequence numbers, in order. */
+    private void stampUnstamped() {
+        unstamped = 0;
+        long producerId = identity.producerId();
+        for (SealedBatch batch : sealed) {
+            if (batch.baseSequence < 0) {
+                batch.restamp(producerId, epoch, nextSequence);
+                nextSequence = nextSequence(nextSequence, batch.recordCount);
+            }
+        }
+    }
+
+    /** {@code sequence + increment}, wrapping past {@code Integer.MAX_VALUE} to 0 as the broker does. */
+    static int nextSequence(int sequence, int increment) {
+        return sequence > Integer.MAX_VALUE - increment ? increment - (Integer.MAX_VALUE - sequence) - 1
+                : sequence + increment;
     }
 
     /**
@@ -182,9 +309,22 @@ final class PartitionAccumulator {
 
     private SealedBatch seal() {
         int count = builder.recordCount();
-        ByteString bytes = ByteString.copyFrom(builder.build());
-        SealedBatch batch = new SealedBatch(partition, bytes, count, sequences.next(), openSinceNanos,
-                Arrays.copyOf(completions, count), Arrays.copyOf(timestamps, count), openReserved);
+        int baseSequence = -1;
+        ByteBuffer built;
+        long producerId = identity == null ? -1 : identity.producerId();
+        if (producerId >= 0 && unstamped == 0) {
+            baseSequence = nextSequence;
+            built = builder.build(producerId, epoch, baseSequence);
+            nextSequence = nextSequence(nextSequence, count);
+        } else {
+            if (identity != null) {
+                unstamped++; // stamped by the first drain once the id is known, after those before it
+            }
+            built = builder.build();
+        }
+        SealedBatch batch = new SealedBatch(partition, ByteString.copyFrom(built), count, sequences.next(), openSinceNanos,
+                Arrays.copyOf(completions, count), Arrays.copyOf(timestamps, count), openReserved, this, epoch,
+                baseSequence);
         Arrays.fill(completions, 0, count, null);
         builder.reset();
         openReserved = 0;

@@ -74,7 +74,7 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
                 .build();
         if (acks == Acks.ACKS_NONE) {
             requests.onNext(request);
-            partition.requestDone();
+            partition.requestDone(batches.length);
             for (SealedBatch batch : batches) {
                 sender.succeeded(batch, -1, -1);
             }
@@ -87,9 +87,10 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             // removes the entry re-queues it, so it is neither lost nor sent twice from here.
             InFlight orphan = inFlight.remove(correlationId);
             if (orphan != null) {
-                partition.requestDone();
+                markMaybeAppended(List.of(batches));
                 sender.failed(partition, List.of(batches), new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
                         "the produce stream failed while the request was sent"), 0);
+                partition.requestDone(batches.length);
             }
         }
     }
@@ -100,22 +101,34 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
         if (request == null) {
             return; // answered after the stream was given up on; the batches were already re-queued
         }
-        request.partition().requestDone();
         if (response.getThrottleTimeMs() > 0) {
             sender.throttled(response.getThrottleTimeMs());
         }
         ErrorCode code = response.getErrorCode();
         if (code == ErrorCode.NONE) {
+            // Per-batch offsets come only when some batches were duplicates of ones appended before.
+            int perBatch = response.getBatchBaseOffsetsCount();
+            SealedBatch[] batches = request.batches();
             long offset = response.getBaseOffset();
-            for (SealedBatch batch : request.batches()) {
-                sender.succeeded(batch, offset, response.getLogAppendTimeMs());
-                offset += batch.recordCount;
+            for (int i = 0; i < batches.length; i++) {
+                SealedBatch batch = batches[i];
+                long batchOffset = i < perBatch ? response.getBatchBaseOffsets(i) : offset;
+                request.partition().acknowledged(batch);
+                sender.succeeded(batch, batchOffset, response.getLogAppendTimeMs());
+                offset = batchOffset + batch.recordCount;
             }
+            request.partition().requestDone(request.batches().length);
         } else {
+            for (SealedBatch batch : request.batches()) {
+                batch.maybeAppended = false; // an answer: nothing of the request was written
+            }
             MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
                     + " (topic " + request.partition().partition().topic()
                     + ", partition " + request.partition().partition().partition() + ")");
             sender.failed(request.partition(), List.of(request.batches()), error, response.getThrottleTimeMs());
+            // Only now: with idempotence, a partition renumbers its queue once nothing is in flight, and
+            // these batches must be back in the queue by then.
+            request.partition().requestDone(request.batches().length);
         }
         sender.wakeup();
     }
@@ -162,19 +175,31 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
     private void lost(MiniKafkaException error, String deniedTopic) {
         failed = true;
         Map<PartitionAccumulator, List<SealedBatch>> byPartition = new HashMap<>();
+        List<InFlight> given = new ArrayList<>();
         for (Long id : new ArrayList<>(inFlight.keySet())) {
             InFlight request = inFlight.remove(id);
             if (request != null) {
-                request.partition().requestDone();
+                given.add(request);
                 byPartition.computeIfAbsent(request.partition(), p -> new ArrayList<>()).addAll(List.of(request.batches()));
             }
         }
         byPartition.forEach((partition, batches) -> {
             batches.sort(Comparator.comparingLong(b -> b.sequence));
+            markMaybeAppended(batches);
             boolean collateral = deniedTopic != null && !deniedTopic.equals(partition.partition().topic());
             sender.failed(partition, batches, collateral ? new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
                     "the produce stream was closed over another topic: " + error.getMessage(), error) : error, 0);
         });
+        for (InFlight request : given) {
+            request.partition().requestDone(request.batches().length); // after the re-queue, as in onNext
+        }
         sender.connectionLost(this, error);
+    }
+
+    /** Sent without an answer: only a resend with the same sequence can tell whether they were appended. */
+    private static void markMaybeAppended(List<SealedBatch> batches) {
+        for (SealedBatch batch : batches) {
+            batch.maybeAppended = true;
+        }
     }
 }

@@ -42,6 +42,7 @@ public final class ProducerSender implements Runnable {
     private final dev.minikafka.proto.v1.Acks acks;
     private final long deliveryTimeoutNanos;
     private final long retryBackoffNanos;
+    private final ProducerIdentity identity;
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile boolean aborted;
@@ -50,7 +51,8 @@ public final class ProducerSender implements Runnable {
     private volatile boolean warnedDisconnected;
 
     public ProducerSender(RecordAccumulator accumulator, BufferMemory memory, ProducerGrpc.ProducerStub stub,
-                          ProducerConfig config) {
+                          ProducerConfig config, ProducerIdentity identity) {
+        this.identity = identity;
         this.accumulator = accumulator;
         this.memory = memory;
         this.stub = stub;
@@ -102,7 +104,9 @@ public final class ProducerSender implements Runnable {
                 nextExpiry = now + EXPIRY_SWEEP_NANOS;
             }
             ProduceConnection current = connectionFor(now, sweep);
-            long nextWake = current == null ? reconnectAtNanos : accumulator.drain(now, closing, current);
+            long nextWake = current == null ? reconnectAtNanos
+                    : !identity.ready(now) ? now + MAX_PARK_NANOS // woken when the producer id arrives
+                    : accumulator.drain(now, closing, current);
             if (closing && accumulator.isEmpty()) {
                 break;
             }
@@ -152,10 +156,11 @@ public final class ProducerSender implements Runnable {
 
     void succeeded(SealedBatch batch, long baseOffset, long logAppendTimeMs) {
         warnedDisconnected = false;
+        memory.release(batch.reservedBytes()); // before the callbacks, so they find the memory free
         try {
             batch.succeed(baseOffset, logAppendTimeMs);
         } finally {
-            finished(batch);
+            accumulator.completed(batch);
         }
     }
 
@@ -179,7 +184,9 @@ public final class ProducerSender implements Runnable {
         long now = System.nanoTime();
         List<SealedBatch> retry = new ArrayList<>(batches.size());
         for (SealedBatch batch : batches) {
-            if (!error.isRetriable() || closingWithoutWaiting()) {
+            boolean retriable = error.isRetriable()
+                    || error.code() == ErrorCode.OUT_OF_ORDER_SEQUENCE && partition.waitsForPredecessor(batch);
+            if (!retriable || closingWithoutWaiting()) {
                 giveUp(batch, error);
             } else if (now - batch.createdNanos < deliveryTimeoutNanos) {
                 retry.add(batch);
@@ -207,15 +214,12 @@ public final class ProducerSender implements Runnable {
     }
 
     private void giveUp(SealedBatch batch, MiniKafkaException error) {
+        batch.owner.failedForGood(batch);
+        memory.release(batch.reservedBytes()); // before the callbacks, so they find the memory free
         try {
             batch.fail(error);
         } finally {
-            finished(batch);
+            accumulator.completed(batch);
         }
-    }
-
-    private void finished(SealedBatch batch) {
-        memory.release(batch.reservedBytes());
-        accumulator.completed(batch);
     }
 }

@@ -32,6 +32,7 @@ public final class RecordAccumulator {
     private final Set<SealedBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequences = new AtomicLong();
     private final Consumer<SealedBatch> register = incomplete::add;
+    private final ProducerIdentity identity;
 
     /** {@link #append} opened a new batch: the sender must keep its linger deadline. */
     public static final int OPENED_BATCH = PartitionAccumulator.OPENED_BATCH;
@@ -42,6 +43,12 @@ public final class RecordAccumulator {
     static final int MAX_PARTITION = 100_000;
 
     public RecordAccumulator(int batchSize, long lingerNanos) {
+        this(batchSize, lingerNanos, null);
+    }
+
+    /** @param identity the producer id to stamp batches with; null (or one without idempotence) for none */
+    public RecordAccumulator(int batchSize, long lingerNanos, ProducerIdentity identity) {
+        this.identity = identity;
         this.batchSize = batchSize;
         this.lingerNanos = lingerNanos;
     }
@@ -69,7 +76,7 @@ public final class RecordAccumulator {
         }
         PartitionAccumulator[] grown = Arrays.copyOf(current, Math.max(current.length, partition + 1));
         PartitionAccumulator created = new PartitionAccumulator(new TopicPartition(topic, partition), batchSize,
-                sequences::incrementAndGet);
+                sequences::incrementAndGet, identity);
         grown[partition] = created;
         partitions.add(created);
         byTopic.put(topic, grown); // published whole: readers see the old array or the new, never a half-filled one

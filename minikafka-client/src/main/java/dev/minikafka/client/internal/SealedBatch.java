@@ -2,12 +2,17 @@ package dev.minikafka.client.internal;
 
 import java.util.concurrent.CompletableFuture;
 
+import java.nio.ByteBuffer;
+
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.RecordMetadata;
 import dev.minikafka.client.SendCallback;
 import dev.minikafka.client.TopicPartition;
+import dev.minikafka.protocol.BatchLayout;
+import dev.minikafka.protocol.RecordBatch;
 
 /**
  * One encoded batch, closed to new records, on its way to the broker, together with what to tell each of
@@ -17,7 +22,8 @@ import dev.minikafka.client.TopicPartition;
 public final class SealedBatch {
 
     final TopicPartition partition;
-    final ByteString bytes;
+    /** Replaced only by {@link #restamp}, on the sender thread while the batch is queued. */
+    ByteString bytes;
     final int recordCount;
     final long sequence;
     final long createdNanos;
@@ -27,9 +33,23 @@ public final class SealedBatch {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     int attempts;
     long retryAtNanos;
+    /** The partition this batch belongs to; idempotence bookkeeping goes through it. */
+    final PartitionAccumulator owner;
+    /** Idempotence: the epoch and first sequence number in the batch header; -1 sequence without. */
+    short epoch;
+    int baseSequence;
+    /**
+     * Sent, and the connection was lost before an answer: the broker may have appended it. Cleared by the
+     * next answer, which is definitive. Written before the batch is re-queued (under its partition's lock).
+     */
+    boolean maybeAppended;
 
     SealedBatch(TopicPartition partition, ByteString bytes, int recordCount, long sequence, long createdNanos,
-                Object[] completions, long[] timestamps, long reservedBytes) {
+                Object[] completions, long[] timestamps, long reservedBytes, PartitionAccumulator owner, short epoch,
+                int baseSequence) {
+        this.owner = owner;
+        this.epoch = epoch;
+        this.baseSequence = baseSequence;
         this.partition = partition;
         this.bytes = bytes;
         this.recordCount = recordCount;
@@ -38,6 +58,22 @@ public final class SealedBatch {
         this.completions = completions;
         this.timestamps = timestamps;
         this.reservedBytes = reservedBytes;
+    }
+
+    int lastSequence() {
+        return PartitionAccumulator.nextSequence(baseSequence, recordCount - 1);
+    }
+
+    /** Rewrites the producer fields of the header (and so the CRC): the partition restarted its sequence. */
+    void restamp(long producerId, short newEpoch, int newBaseSequence) {
+        ByteBuffer copy = ByteBuffer.wrap(bytes.toByteArray());
+        copy.putLong(BatchLayout.PRODUCER_ID_OFFSET, producerId);
+        copy.putShort(BatchLayout.PRODUCER_EPOCH_OFFSET, newEpoch);
+        copy.putInt(BatchLayout.BASE_SEQUENCE_OFFSET, newBaseSequence);
+        copy.putInt(BatchLayout.CRC_OFFSET, (int) RecordBatch.computeCrc(copy, 0, copy.capacity()));
+        bytes = UnsafeByteOperations.unsafeWrap(copy.array());
+        epoch = newEpoch;
+        baseSequence = newBaseSequence;
     }
 
     long reservedBytes() {

@@ -54,7 +54,7 @@ class PartitionAccumulatorTest {
         }
         append(0);
         assertThat(accumulator.drain(0, 0, true, nextWake, sealed::add)).as("a sixth request waits").isNull();
-        accumulator.requestDone();
+        accumulator.requestDone(1);
         assertThat(accumulator.drain(0, 0, true, nextWake, sealed::add)).isNotNull();
     }
 
@@ -66,8 +66,8 @@ class PartitionAccumulatorTest {
         append(0);
         SealedBatch[] b = accumulator.drain(0, 0, true, nextWake, sealed::add);
         append(0); // a newer batch, still queued
-        accumulator.requestDone();
-        accumulator.requestDone();
+        accumulator.requestDone(1);
+        accumulator.requestDone(1);
         accumulator.requeue(List.of(a[0], b[0]), 100);
         assertThat(accumulator.drain(50, 0, true, nextWake, sealed::add)).as("not before the back-off").isNull();
         SealedBatch[] retry = accumulator.drain(100, 0, true, nextWake, sealed::add);

@@ -1,0 +1,33 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replaces a small file so that after a crash it is either the old version or the new one, whole: the bytes
+ * go to {@code <name>.tmp}, which is fsynced and renamed over the file, then the directory is fsynced so
+ * the rename itself is durable.
+ */
+final class AtomicFile {
+
+    private AtomicFile() {
+    }
+
+    static void replace(Path file, ByteBuffer bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        PartitionLog.fsyncDirectory(file.getParent());
+    }
+}

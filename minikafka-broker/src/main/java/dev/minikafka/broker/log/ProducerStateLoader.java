@@ -1,0 +1,83 @@
+package dev.minikafka.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.minikafka.protocol.RecordBatch;
+
+/**
+ * Rebuilds a partition's {@link ProducerStateTable} when its log opens: the last snapshot, then the batch
+ * headers of the log from the snapshot's offset to the log end.
+ *
+ * <p>The bound: snapshots are taken at every segment roll and at clean shutdown, so after a clean shutdown
+ * nothing is read, and after a crash at most the active segment ({@code segment.bytes}). Without a usable
+ * snapshot (none yet, unreadable, or past the log end because the crash cut an unflushed tail) the last
+ * {@value LogRecovery#SEGMENTS_TO_SCAN} segments are read; producers seen only before them are unknown, and an
+ * unknown producer's next batch is accepted whatever its sequence (as after expiry, and as in Kafka).
+ */
+final class ProducerStateLoader {
+
+    private static final int READ_BYTES = 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(ProducerStateLoader.class);
+
+    private ProducerStateLoader() {
+    }
+
+    static ProducerStateTable load(PartitionLog partition, ProducerStateConfig config, long nowMs) throws IOException {
+        ProducerStateTable table = new ProducerStateTable(config);
+        long start = partition.logStartOffset();
+        long end = partition.logEndOffset();
+        long from = -1;
+        ProducerStateSnapshot.Loaded snapshot = null;
+        try {
+            snapshot = ProducerStateSnapshot.read(partition.dir());
+        } catch (IOException e) {
+            log.warn("Ignoring the unreadable producer-state snapshot of {}: {}", partition.name(), e.getMessage());
+        }
+        if (snapshot != null && snapshot.offset() >= start && snapshot.offset() <= end) {
+            snapshot.producers().forEach(table::restore);
+            from = snapshot.offset();
+        } else {
+            if (snapshot != null) {
+                log.info("Ignoring the producer-state snapshot of {} at offset {}: the log holds [{}, {})",
+                        partition.name(), snapshot.offset(), start, end);
+            }
+            List<Segment> segments = partition.segments();
+            from = segments.get(Math.max(0, segments.size() - LogRecovery.SEGMENTS_TO_SCAN)).baseOffset();
+        }
+        long batches = replay(partition, table, from, end);
+        table.expire(nowMs);
+        if (batches > 0) {
+            log.info("Rebuilt the producer state of {} from offset {}: {} batches read, {} producers", partition.name(),
+                    from, batches, table.producerCount());
+        }
+        return table;
+    }
+
+    /** Applies every batch in {@code [from, end)} to the table; returns how many were read. */
+    private static long replay(PartitionLog partition, ProducerStateTable table, long from, long end) throws IOException {
+        long next = from;
+        long count = 0;
+        while (next < end) {
+            ByteBuffer read = partition.read(next, READ_BYTES).batches();
+            if (!read.hasRemaining()) {
+                break;
+            }
+            int limit = read.limit();
+            for (int pos = read.position(); pos < limit; pos += RecordBatch.sizeInBytes(read, pos)) {
+                long last = RecordBatch.lastOffset(read, pos);
+                if (last < next) {
+                    continue; // the read began at the segment's batch holding `next`
+                }
+                table.appended(read, pos, RecordBatch.maxTimestamp(read, pos));
+                next = last + 1;
+                count++;
+            }
+        }
+        return count;
+    }
+}

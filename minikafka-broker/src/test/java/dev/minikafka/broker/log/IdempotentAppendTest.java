@@ -1,0 +1,167 @@
+package dev.minikafka.broker.log;
+
+import static dev.minikafka.broker.log.ProducerStateTableTest.batch;
+import static dev.minikafka.broker.log.ProducerStateTableTest.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Idempotent appends through the real writer and log manager: retries are not written twice, gaps write
+ * nothing, and the producer state comes back after a clean restart and after a crash.
+ */
+class IdempotentAppendTest {
+
+    private static final long PID = 11;
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path copyRoot;
+
+    private LogManager manager;
+
+    @AfterEach
+    void close() throws Exception {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /** What the writer answered, per-batch offsets included. */
+    record Answer(long baseOffset, long[] batchOffsets, Throwable error) {
+    }
+
+    static Answer offer(PartitionWriter writer, ByteBuffer batches) throws Exception {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        AppendCallback callback = new AppendCallback() {
+            @Override
+            public void onAppended(long baseOffset, long logAppendTimeMs, Throwable error) {
+                throw new AssertionError("the writer calls the four-argument form");
+            }
+
+            @Override
+            public void onAppended(long baseOffset, long logAppendTimeMs, long[] batchBaseOffsets, Throwable error) {
+                answer.complete(new Answer(baseOffset, batchBaseOffsets, error));
+            }
+        };
+        assertThat(writer.offer(batches, false, callback)).isTrue();
+        return answer.get(5, TimeUnit.SECONDS);
+    }
+
+    private PartitionWriter open(LogConfig config) throws Exception {
+        manager = LogTestSupport.openManager(dataDir, System::currentTimeMillis);
+        return manager.getOrCreate("events", 0, config);
+    }
+
+    @Test
+    void shouldAnswerARetriedBatchWithItsOriginalOffsetWithoutWritingItAgain() throws Exception {
+        PartitionWriter writer = open(LogConfig.defaults());
+        offer(writer, LogTestSupport.batch(1L, "a", "b"));
+        Answer first = offer(writer, batch(PID, 0, 0, 3));
+        Answer retry = offer(writer, batch(PID, 0, 0, 3));
+        assertThat(first.baseOffset()).isEqualTo(2);
+        assertThat(retry.error()).isNull();
+        assertThat(retry.baseOffset()).isEqualTo(2);
+        assertThat(retry.batchOffsets()).containsExactly(2L);
+        assertThat(writer.log().logEndOffset()).as("written once").isEqualTo(5);
+        assertThat(LogTestSupport.readAll(writer.log(), 0)).hasSize(5);
+    }
+
+    @Test
+    void shouldGiveEachBatchOfAPartlyRetriedRequestItsOwnOffset() throws Exception {
+        PartitionWriter writer = open(LogConfig.defaults());
+        offer(writer, concat(batch(PID, 0, 0, 2), batch(PID, 0, 2, 2)));
+        offer(writer, LogTestSupport.batch(1L, "someone else"));
+        Answer retry = offer(writer, concat(batch(PID, 0, 0, 2), batch(PID, 0, 2, 2), batch(PID, 0, 4, 1)));
+        assertThat(retry.batchOffsets()).containsExactly(0L, 2L, 5L);
+        assertThat(writer.log().logEndOffset()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldWriteNothingOfARequestWithASequenceGap() throws Exception {
+        PartitionWriter writer = open(LogConfig.defaults());
+        offer(writer, batch(PID, 0, 0, 1));
+        Answer gap = offer(writer, concat(batch(PID, 0, 1, 1), batch(PID, 0, 3, 1)));
+        assertThat(gap.error()).isInstanceOf(SequenceException.class);
+        assertThat(gap.baseOffset()).isEqualTo(-1);
+        assertThat(writer.log().logEndOffset()).isEqualTo(1);
+        assertThat(offer(writer, batch(PID, 0, 1, 1)).baseOffset()).as("the producer can go on").isEqualTo(1);
+    }
+
+    @Test
+    void shouldRecogniseARetryAfterACleanRestartWithoutReadingTheLog() throws Exception {
+        PartitionWriter writer = open(LogConfig.defaults());
+        for (int i = 0; i < 4; i++) {
+            offer(writer, batch(PID, 0, i, 1));
+        }
+        manager.close();
+        manager = LogTestSupport.openManager(dataDir, System::currentTimeMillis);
+        assertThat(ProducerStateSnapshot.read(dataDir.resolve("events-0")).offset()).isEqualTo(4);
+        writer = manager.getOrCreate("events", 0, LogConfig.defaults());
+        assertThat(offer(writer, batch(PID, 0, 3, 1)).batchOffsets()).containsExactly(3L);
+        assertThat(offer(writer, batch(PID, 0, 5, 1)).error()).as("a gap after the restart").isInstanceOf(SequenceException.class);
+        assertThat(writer.log().logEndOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldRebuildTheStateAfterACrashFromTheRollSnapshotAndTheLogTail() throws Exception {
+        LogConfig small = LogTestSupport.config(1024, 256);
+        PartitionWriter writer = open(small);
+        for (int i = 0; i < 40; i++) {
+            offer(writer, batch(PID, 0, i, 1));
+            offer(writer, batch(PID + 1, 0, i, 1));
+        }
+        assertThat(writer.log().segmentCount()).as("rolled, so snapshots were taken").isGreaterThan(3);
+        long snapshotOffset = ProducerStateSnapshot.read(dataDir.resolve("events-0")).offset();
+        assertThat(snapshotOffset).as("the last batches lie past the snapshot: recovery reads them").isBetween(1L, 77L);
+        // A crash: the files as they are now, with no close (no final snapshot, no clean-shutdown marker).
+        Path crashCopy = Files.createDirectories(copyRoot.resolve("crashed"));
+        copyTree(dataDir, crashCopy);
+        manager.close();
+        manager = LogTestSupport.openManager(crashCopy, System::currentTimeMillis);
+        assertThat(manager.openedAfterCleanShutdown()).isFalse();
+        PartitionWriter recovered = manager.getOrCreate("events", 0, small);
+        assertThat(offer(recovered, batch(PID, 0, 39, 1)).batchOffsets()).containsExactly(78L);
+        assertThat(offer(recovered, batch(PID + 1, 0, 39, 1)).batchOffsets()).containsExactly(79L);
+        assertThat(offer(recovered, batch(PID, 0, 41, 1)).error()).isInstanceOf(SequenceException.class);
+        assertThat(offer(recovered, batch(PID, 0, 40, 1)).baseOffset()).isEqualTo(80);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldFallBackToTheLastSegmentsWhenTheSnapshotIsUnusable() throws Exception {
+        LogConfig small = LogTestSupport.config(1024, 256);
+        PartitionWriter writer = open(small);
+        for (int i = 0; i < 30; i++) {
+            offer(writer, batch(PID, 0, i, 1));
+        }
+        manager.close();
+        Path snapshot = dataDir.resolve("events-0").resolve(ProducerStateSnapshot.FILE_NAME);
+        Files.write(snapshot, new byte[] {1, 2, 3});
+        manager = LogTestSupport.openManager(dataDir, System::currentTimeMillis);
+        writer = manager.getOrCreate("events", 0, small);
+        assertThat(offer(writer, batch(PID, 0, 29, 1)).batchOffsets()).containsExactly(29L);
+    }
+}
