@@ -7,6 +7,7 @@ import dev.minikafka.proto.v1.DescribeTopicRequest;
 import dev.minikafka.proto.v1.FetchOffsetsRequest;
 import dev.minikafka.proto.v1.FetchPartition;
 import dev.minikafka.proto.v1.FetchRequest;
+import dev.minikafka.proto.v1.InitProducerIdRequest;
 import dev.minikafka.proto.v1.GroupMember;
 import dev.minikafka.proto.v1.ListOffsetsRequest;
 import dev.minikafka.proto.v1.ListTopicsRequest;
@@ -24,6 +25,8 @@ import dev.minikafka.proto.v1.SubscribeRequest;
  *   <li>{@code CommitOffsets}: READ on the group; {@code FetchOffsets}: DESCRIBE on the group;</li>
  *   <li>{@code CreateTopic}: CREATE, {@code DeleteTopic}: DELETE, {@code DescribeTopic} and
  *       {@code ListOffsets}: DESCRIBE on the topic; {@code ListTopics}: any authenticated principal;</li>
+ *   <li>{@code InitProducerId}: any authenticated principal, as Kafka lets any principal that may write some
+ *       topic be idempotent: the id grants nothing, each {@code Produce} is still checked per topic;</li>
  *   <li>any other request: only a super user (deny by default, so a new RPC is closed until mapped here).</li>
  * </ul>
  */
@@ -72,6 +75,7 @@ final class GrpcPermissions {
             case DeleteTopicRequest r -> require(access, Operation.DELETE, ResourceType.TOPIC, r.getName());
             case DescribeTopicRequest r -> require(access, Operation.DESCRIBE, ResourceType.TOPIC, r.getName());
             case ListTopicsRequest r -> null;
+            case InitProducerIdRequest r -> null;
             case ListOffsetsRequest r -> {
                 for (OffsetQuery q : r.getQueriesList()) {
                     Denial denial = require(access, Operation.DESCRIBE, ResourceType.TOPIC, q.getTopic());
