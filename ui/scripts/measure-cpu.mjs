@@ -45,7 +45,10 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
 });
 try {
-  await new Promise((r) => setTimeout(r, 1000));
+  for (let i = 0; i < 100; i++) { // until the aggregator answers (slow to start on a busy machine)
+    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await fetch(`http://127.0.0.1:${port}/api/control/start`, { method: 'POST' });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`http://127.0.0.1:${port}${pagePath}`);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -73,23 +74,94 @@ public final class EventMeters {
      * and on the last attempt the dead-lettering, on failure, rethrowing so the binder retries or gives up.
      */
     public void consume(PaymentEvent event, Runnable handling) {
-        Integer failedBefore = event.id() == null ? null : failedAttempts.get(event.id());
-        if (failedBefore != null) {
-            retries.increment();
+        Integer failedBefore = countRetry(event);
+        long start = System.nanoTime();
+        try {
+            handling.run();
+        } catch (RuntimeException e) {
+            failed(event, attemptNumber(failedBefore));
+            throw e;
+        }
+        succeeded(event, failedBefore, System.nanoTime() - start);
+    }
+
+    /**
+     * Runs a consumer's handling of a batch of events (a binding in batch mode) and records each event as
+     * {@link #consume} does: on success each event's processing latency is its share of the batch's time; on
+     * failure every event of the batch had a failed attempt (the binder retries or gives up the whole batch).
+     */
+    public void consumeAll(List<PaymentEvent> batch, Runnable handling) {
+        int size = batch.size();
+        Integer[] failedBefore = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            failedBefore[i] = countRetry(batch.get(i));
         }
         long start = System.nanoTime();
         try {
             handling.run();
         } catch (RuntimeException e) {
-            failed(event, failedBefore == null ? 1 : failedBefore + 1);
+            for (int i = 0; i < size; i++) {
+                failed(batch.get(i), attemptNumber(failedBefore[i]));
+            }
             throw e;
         }
-        long end = System.nanoTime();
+        long share = size == 0 ? 0 : (System.nanoTime() - start) / size;
+        for (int i = 0; i < size; i++) {
+            succeeded(batch.get(i), failedBefore[i], share);
+        }
+    }
+
+    /** The attempts that failed before this one (null for none), counting this attempt as a retry if any did. */
+    private Integer countRetry(PaymentEvent event) {
+        Integer failedBefore = event.id() == null ? null : failedAttempts.get(event.id());
+        if (failedBefore != null) {
+            retries.increment();
+        }
+        return failedBefore;
+    }
+
+    private static int attemptNumber(Integer failedBefore) {
+        return failedBefore == null ? 1 : failedBefore + 1;
+    }
+
+    private void succeeded(PaymentEvent event, Integer failedBefore, long nanos) {
         if (failedBefore != null) {
             failedAttempts.remove(event.id());
         }
-        processing.record(end - start, TimeUnit.NANOSECONDS);
+        handled(event, nanos);
+    }
+
+    /*
+     * For a consumer that retries by itself (and so knows each attempt's number) instead of leaving retries to
+     * the binder: handled, attemptFailed and retrying record what consume records for the binder's attempts.
+     */
+
+    /** One event handled successfully; its attempt took {@code nanos}. */
+    public void handled(PaymentEvent event, long nanos) {
+        processing.record(nanos, TimeUnit.NANOSECONDS);
         recordEndToEnd(event);
+        events.increment();
+        rate.record(1);
+    }
+
+    /** Attempt number {@code attempt} (from 1) of an event failed; at {@code maxAttempts} the event is given up. */
+    public void attemptFailed(int attempt) {
+        errors.increment();
+        if (attempt >= properties.maxAttempts()) {
+            gaveUp();
+        }
+    }
+
+    /** An attempt after the first starts. */
+    public void retrying() {
+        retries.increment();
+    }
+
+    private void gaveUp() {
+        // The binder or the application dead-letters it (or drops it, when no dead letters are configured).
+        if (properties.deadLetter()) {
+            deadLettered.increment();
+        }
         events.increment();
         rate.record(1);
     }
@@ -100,12 +172,7 @@ public final class EventMeters {
             if (event.id() != null) {
                 failedAttempts.remove(event.id());
             }
-            // Given up: the binder dead-letters it (or drops it, when no dead letters are configured).
-            if (properties.deadLetter()) {
-                deadLettered.increment();
-            }
-            events.increment();
-            rate.record(1);
+            gaveUp();
         } else if (event.id() != null && failedAttempts.size() < MAX_TRACKED_FAILURES) {
             failedAttempts.put(event.id(), attempts);
         }

@@ -6,8 +6,6 @@ import java.util.Optional;
 
 public interface OrderRepository extends JpaRepository<Order, Long> {
 
-    boolean existsByPaymentId(String paymentId);
-
     Optional<Order> findByPaymentId(String paymentId);
 
     long countByPaymentId(String paymentId);

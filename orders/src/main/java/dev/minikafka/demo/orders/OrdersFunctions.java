@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -14,9 +15,10 @@ import java.util.function.Consumer;
 @Configuration(proxyBeanMethods = false)
 class OrdersFunctions {
 
+    /** Payments arrive in batches (the binding's {@code batch-mode}): one database round trip per batch. */
     @Bean
-    Consumer<PaymentEvent> createOrder(OrderService orders, EventMeters meters) {
-        return payment -> meters.consume(payment, () -> orders.createOrder(payment));
+    Consumer<List<PaymentEvent>> createOrder(OrderService orders, EventMeters meters) {
+        return payments -> meters.consumeAll(payments, () -> orders.createOrders(payments));
     }
 
     @Bean

@@ -20,6 +20,9 @@ import java.util.Arrays;
  */
 final class BrokerProcess implements AutoCloseable {
 
+    /** Generous: on a shared 2-core machine under other builds the broker took over 90 s to start. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
     private final Process process;
     private final int grpcPort;
     private final Path dataDir;
@@ -61,7 +64,7 @@ final class BrokerProcess implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited during start-up; see " + dataDir.resolve("broker.log"));
@@ -75,7 +78,7 @@ final class BrokerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the broker was not ready within 90 s; see " + dataDir.resolve("broker.log"));
+        throw new IllegalStateException("the broker was not ready within " + START_TIMEOUT.toSeconds() + " s; see " + dataDir.resolve("broker.log"));
     }
 
     private static int freePort() throws IOException {

@@ -8,11 +8,13 @@ import org.springframework.cloud.stream.binder.test.EnableTestBinder;
 import org.springframework.cloud.stream.binder.test.InputDestination;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.messaging.support.MessageBuilder;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -25,13 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What Orders promises on any database: one order per payment however often it is delivered. Runs on H2
- * and on PostgreSQL through thin subclasses.
+ * What Orders promises on any database: one order per payment however often, and in whatever batches, it is
+ * delivered. Runs on H2 and on PostgreSQL through thin subclasses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.cloud.stream.default-binder=integration")
 @EnableTestBinder
 abstract class OrderIdempotencyContract {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     InputDestination input;
@@ -46,8 +50,18 @@ abstract class OrderIdempotencyContract {
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
-    private void deliver(PaymentEvent payment) {
-        input.send(MessageBuilder.withPayload(payment).setHeader("contentType", "application/json").build(), "payments");
+    /** One delivery of a batch, as the binding in batch mode hands it to the function: a JSON array. */
+    private void deliver(PaymentEvent... batch) {
+        byte[] json = JSON.writeValueAsBytes(List.of(batch));
+        input.send(MessageBuilder.withPayload(json).setHeader("contentType", "application/json").build(), "payments");
+    }
+
+    private static List<String> ids(PaymentEvent... payments) {
+        return Arrays.stream(payments).map(PaymentEvent::id).toList();
+    }
+
+    private long stored(PaymentEvent... payments) {
+        return ids(payments).stream().mapToLong(orders::countByPaymentId).sum();
     }
 
     @Test
@@ -65,6 +79,19 @@ abstract class OrderIdempotencyContract {
     }
 
     @Test
+    void shouldCreateOneOrderPerPaymentOfABatch() {
+        PaymentEvent[] batch = {payment(), payment(), payment(), payment()};
+        long createdBefore = service.created();
+
+        deliver(batch);
+
+        for (PaymentEvent payment : batch) {
+            assertThat(orders.countByPaymentId(payment.id())).as(payment.id()).isEqualTo(1);
+        }
+        assertThat(service.created() - createdBefore).isEqualTo(4);
+    }
+
+    @Test
     void shouldNotCreateASecondOrderForARedeliveredPayment() {
         PaymentEvent payment = payment();
         long duplicatesBefore = service.duplicates();
@@ -78,32 +105,61 @@ abstract class OrderIdempotencyContract {
     }
 
     @Test
-    void shouldSettleConcurrentDeliveriesOfOnePaymentByTheUniqueConstraint() throws Exception {
-        PaymentEvent payment = payment();
+    void shouldCreateNoDuplicateOrderWhenABatchIsRedeliveredWholeOrInPart() {
+        PaymentEvent a = payment(), b = payment(), c = payment(), d = payment();
+        long createdBefore = service.created();
+        long duplicatesBefore = service.duplicates();
+
+        deliver(a, b, c);
+        deliver(a, b, c);    // the same batch again, e.g. after a crash before the commit
+        deliver(c, d);       // a batch cut differently: one old payment, one new
+        deliver(d, d);       // one payment twice in one batch
+
+        assertThat(stored(a, b, c, d)).isEqualTo(4);
+        assertThat(service.created() - createdBefore).isEqualTo(4);
+        assertThat(service.duplicates() - duplicatesBefore).isEqualTo(6);
+    }
+
+    @Test
+    void shouldStoreNothingOfABatchThatFailsAndAllOfItWhenRetried() {
+        PaymentEvent good = payment(), other = payment();
+        PaymentEvent broken = new PaymentEvent(UUID.randomUUID().toString(), "ord-x", "customer-0007",
+                new BigDecimal("1.00"), null, "CARD", Instant.now()); // currency is NOT NULL in the table
+
+        assertThatThrownBy(() -> service.createOrders(List.of(good, broken, other)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(stored(good, other)).as("one transaction per batch: none of it stays").isZero();
+
+        assertThat(service.createOrders(List.of(good, other))).isEqualTo(2);
+        assertThat(stored(good, other)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSettleConcurrentBatchesWithTheSamePaymentsByTheUniqueConstraint() throws Exception {
+        PaymentEvent shared = payment(), alsoShared = payment();
         int deliveries = 6;
         CountDownLatch go = new CountDownLatch(1);
-        List<Callable<OrderService.Outcome>> tasks = new ArrayList<>();
+        List<Callable<Integer>> tasks = new ArrayList<>();
         for (int i = 0; i < deliveries; i++) {
+            PaymentEvent own = payment();
             tasks.add(() -> {
                 go.await();
-                return service.createOrder(payment);
+                return service.createOrders(List.of(shared, own, alsoShared));
             });
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(deliveries)) {
-            List<Future<OrderService.Outcome>> outcomes = new ArrayList<>();
-            for (Callable<OrderService.Outcome> task : tasks) {
+            List<Future<Integer>> outcomes = new ArrayList<>();
+            for (Callable<Integer> task : tasks) {
                 outcomes.add(pool.submit(task));
             }
             go.countDown();
             long created = 0;
-            for (Future<OrderService.Outcome> outcome : outcomes) {
-                if (outcome.get() == OrderService.Outcome.CREATED) {
-                    created++;
-                }
+            for (Future<Integer> outcome : outcomes) {
+                created += outcome.get();
             }
-            assertThat(created).isEqualTo(1);
+            assertThat(created).as("each batch's own payment once, the two shared ones once").isEqualTo(deliveries + 2);
         }
-        assertThat(orders.countByPaymentId(payment.id())).isEqualTo(1);
+        assertThat(stored(shared, alsoShared)).isEqualTo(2);
     }
 
     @Test
