@@ -6,13 +6,22 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON in, JSON out; a non-2xx answer throws an ApiError with the problem detail's `detail`. */
+const TOKEN_KEY = 'minikafka.adminToken';
+
+/**
+ * JSON in, JSON out; a non-2xx answer throws an ApiError with the problem detail's `detail`.
+ * When the aggregator guards changes with an admin token (`AGGREGATOR_ADMIN_TOKEN`) and answers a change with
+ * 401, the user is asked for the token once; it is kept for this tab only (sessionStorage) and sent from then on.
+ */
 export async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(path, {
-    method: init.method ?? 'GET',
-    headers: init.body !== undefined ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
-    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-  });
+  let response = await send(path, init);
+  if (response.status === 401 && (init.method ?? 'GET') !== 'GET') {
+    const token = window.prompt('This dashboard needs the admin token for changes (AGGREGATOR_ADMIN_TOKEN):');
+    if (token) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      response = await send(path, init);
+    }
+  }
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -21,10 +30,23 @@ export async function request<T>(path: string, init: { method?: string; body?: u
     json = null;
   }
   if (!response.ok) {
+    if (response.status === 401) sessionStorage.removeItem(TOKEN_KEY);
     const problem = json as { detail?: string; title?: string } | null;
     throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `HTTP ${response.status}`);
   }
   return json as T;
+}
+
+function send(path: string, init: { method?: string; body?: unknown }): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
 }
 
 export const broker = (path: string) => `/api/broker/${path}`;
