@@ -23,6 +23,7 @@ RATE=${RATE:-2000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 LATENCY_SECONDS=${LATENCY_SECONDS:-30}
 BINDERS=${BINDERS:-minikafka kafka}
+KINDS=${KINDS:-throughput latency}
 BASE_PORT=${BASE_PORT:-26000}
 APP_OPTS=${APP_OPTS:--Xmx1g -XX:+UseG1GC}
 WORK=${WORK:-/tmp/binder-bench-$BASE_PORT}
@@ -118,12 +119,14 @@ run() { # kind binder n records warmup rate
 echo "$(date -u +%FT%TZ) start; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 order=($BINDERS)
 for n in $(seq 1 "$RUNS"); do
+  [[ " $KINDS " == *" throughput "* ]] || break
   for binder in "${order[@]}"; do
     run throughput "$binder" "$n" "$THROUGHPUT_RECORDS" "$THROUGHPUT_WARMUP" 0
   done
   order=($(printf '%s\n' "${order[@]}" | tac)) # the other binder goes first next time
 done
 for n in $(seq 1 "$RUNS"); do
+  [[ " $KINDS " == *" latency "* ]] || break
   for binder in "${order[@]}"; do
     run latency "$binder" "$n" $((RATE * (WARMUP_SECONDS + LATENCY_SECONDS))) $((RATE * WARMUP_SECONDS)) "$RATE"
   done
