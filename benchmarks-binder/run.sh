@@ -11,6 +11,10 @@
 #   ./mvnw -B -q -pl benchmarks-binder -am package -DskipTests    # builds the broker and the bench jar
 #   benchmarks-binder/run.sh                                      # defaults below; override as env vars
 #
+# Before/after a binder change: keep a copy of the bench jar built before it and add a third "binder",
+#   BEFORE_JAR=/tmp/bench-before.jar BINDERS="minikafka kafka minikafka-before" benchmarks-binder/run.sh
+# (a name ending in -before runs BEFORE_JAR with the profile named before the dash).
+#
 # Ports: MiniKafka gRPC 26092, HTTP 26080; Kafka 26094, its controller 26095 (BASE_PORT shifts all four).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +55,10 @@ wait_for_port() { # port seconds
   echo "nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1
 }
 
-# --- MiniKafka broker: a copy of the exec jar, so a rebuild meanwhile does not pull it away under the JVM.
+# --- Copies of the jars, so that a rebuild during the session does not pull them away under the JVMs.
+cp "$BENCH_JAR" "$WORK/bench.jar" && BENCH_JAR="$WORK/bench.jar"
+
+# --- MiniKafka broker
 cp "$BROKER_JAR" "$WORK/minikafka-broker.jar"
 MINIKAFKA_DATA_DIR="$WORK/minikafka-data" SPRING_GRPC_SERVER_ADDRESS="127.0.0.1:$MK_GRPC" MINIKAFKA_HTTP_PORT=$MK_HTTP \
   SERVER_ADDRESS=127.0.0.1 "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseG1GC -jar "$WORK/minikafka-broker.jar" \
@@ -95,10 +102,11 @@ wait_for_port "$KAFKA_PORT" 300
 # One run: a consumer JVM, once it is ready a producer JVM, then the consumer's JSON line into results.jsonl.
 run() { # kind binder n records warmup rate
   local kind=$1 binder=$2 n=$3 records=$4 warmup=$5 rate=$6
-  local name="$kind-$binder-$n"
+  local name="$kind-$binder-$n" profile=${binder%%-*} jar=$BENCH_JAR
+  [[ $binder == *-before ]] && jar=${BEFORE_JAR:?BEFORE_JAR must name the bench jar to compare with}
   local common=(--bench.topic="$name" --bench.records="$records" --bench.warmup-records="$warmup" --bench.rate="$rate"
         --bench.minikafka-brokers="127.0.0.1:$MK_GRPC" --bench.kafka-brokers="127.0.0.1:$KAFKA_PORT")
-  "$JAVA_HOME/bin/java" $APP_OPTS -jar "$BENCH_JAR" --spring.profiles.active="$binder,consumer" "${common[@]}" \
+  "$JAVA_HOME/bin/java" $APP_OPTS -jar "$jar" --spring.profiles.active="$profile,consumer" "${common[@]}" \
     --bench.report="$WORK/$name.json" >"$WORK/$name-consumer.log" 2>&1 &
   local consumer=$!
   for _ in $(seq 1 3000); do
@@ -106,7 +114,7 @@ run() { # kind binder n records warmup rate
     kill -0 "$consumer" 2>/dev/null || { echo "consumer of $name died, see $WORK/$name-consumer.log" >&2; return 1; }
     sleep 0.1
   done
-  "$JAVA_HOME/bin/java" $APP_OPTS -jar "$BENCH_JAR" --spring.profiles.active="$binder,producer" "${common[@]}" \
+  "$JAVA_HOME/bin/java" $APP_OPTS -jar "$jar" --spring.profiles.active="$profile,producer" "${common[@]}" \
     >"$WORK/$name-producer.log" 2>&1 \
     || { echo "producer of $name failed, see $WORK/$name-producer.log" >&2; }
   wait "$consumer" || echo "consumer of $name did not see every record, see $WORK/$name-consumer.log" >&2
