@@ -27,6 +27,8 @@ RATE=${RATE:-2000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 LATENCY_SECONDS=${LATENCY_SECONDS:-30}
 BINDERS=${BINDERS:-minikafka kafka}
+THROUGHPUT_BINDERS=${THROUGHPUT_BINDERS:-$BINDERS}
+LATENCY_BINDERS=${LATENCY_BINDERS:-$BINDERS}
 KINDS=${KINDS:-throughput latency}
 BASE_PORT=${BASE_PORT:-26000}
 APP_OPTS=${APP_OPTS:--Xmx1g -XX:+UseG1GC}
@@ -125,7 +127,7 @@ run() { # kind binder n records warmup rate
 }
 
 echo "$(date -u +%FT%TZ) start; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-order=($BINDERS)
+order=($THROUGHPUT_BINDERS)
 for n in $(seq 1 "$RUNS"); do
   [[ " $KINDS " == *" throughput "* ]] || break
   for binder in "${order[@]}"; do
@@ -133,6 +135,7 @@ for n in $(seq 1 "$RUNS"); do
   done
   order=($(printf '%s\n' "${order[@]}" | tac)) # the other binder goes first next time
 done
+order=($LATENCY_BINDERS)
 for n in $(seq 1 "$RUNS"); do
   [[ " $KINDS " == *" latency "* ]] || break
   for binder in "${order[@]}"; do
@@ -145,10 +148,10 @@ echo "$(date -u +%FT%TZ) end; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Medians of $RUNS runs (throughput in records/s end to end, latency in ms at $RATE records/s):"
 jq -rs '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def median: if length == 0 then "-" else sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end end;
   group_by(.binder)[] | . as $runs | ($runs[0].binder) as $b
   | [$runs[] | select(.kind == "throughput") | .throughput] as $t
   | [$runs[] | select(.kind == "latency")] as $l
-  | "\($b): throughput \($t | median | floor) (\($t | map(floor) | join(" / ")))"
+  | "\($b): throughput \($t | median) (\($t | map(floor) | join(" / ")))"
     + "; latency p50 \([$l[].latencyMs.p50] | median) p95 \([$l[].latencyMs.p95] | median)"
     + " p99 \([$l[].latencyMs.p99] | median) (p99s \([$l[].latencyMs.p99] | join(" / ")))"' "$WORK/results.jsonl"
