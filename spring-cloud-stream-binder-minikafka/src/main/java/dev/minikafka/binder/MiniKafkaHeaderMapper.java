@@ -2,6 +2,7 @@ package dev.minikafka.binder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,18 @@ import dev.minikafka.protocol.Header;
  *
  * <p>Never sent: {@code id} and {@code timestamp} (every message gets its own), the framework's
  * {@code scst_*} routing headers, the binder's own inbound {@code minikafka_*} headers, and the integration
- * framework's per-delivery headers (acknowledgment callback, delivery attempt, source data). Stateless.
+ * framework's per-delivery headers (acknowledgment callback, delivery attempt, source data).
+ *
+ * <p>Thread-safe. The only state is the last type list read back: a producer sends the same
+ * {@code minikafka_headerTypes} value on every record, so it is parsed once, not once per record.
  */
 final class MiniKafkaHeaderMapper {
+
+    /** A type list as received and what it parses to; replaced whole, so readers on other threads see a pair. */
+    private record ParsedTypes(byte[] spec, Map<String, String> types) {
+    }
+
+    private volatile ParsedTypes lastTypes = new ParsedTypes(new byte[0], Map.of());
 
     private static final Set<String> NEVER_SENT = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
             MessageHeaders.ERROR_CHANNEL, MessageHeaders.REPLY_CHANNEL,
@@ -72,7 +82,7 @@ final class MiniKafkaHeaderMapper {
         Map<String, String> types = Map.of();
         for (Header header : recordHeaders) {
             if (MiniKafkaHeaders.HEADER_TYPES.equals(header.key())) {
-                types = parseTypes(header.valueAsString());
+                types = types(header.value());
             }
         }
         for (Header header : recordHeaders) {
@@ -114,11 +124,20 @@ final class MiniKafkaHeaderMapper {
         }
     }
 
+    private Map<String, String> types(byte[] spec) {
+        if (spec == null) {
+            return Map.of();
+        }
+        ParsedTypes last = lastTypes;
+        if (!Arrays.equals(last.spec(), spec)) {
+            last = new ParsedTypes(spec.clone(), Map.copyOf(parseTypes(new String(spec, StandardCharsets.UTF_8))));
+            lastTypes = last;
+        }
+        return last.types();
+    }
+
     private static Map<String, String> parseTypes(String spec) {
         Map<String, String> types = new HashMap<>();
-        if (spec == null) {
-            return types;
-        }
         for (String pair : spec.split(";")) {
             int eq = pair.lastIndexOf('=');
             if (eq > 0) {

@@ -7,9 +7,11 @@ import java.util.Map;
 import org.springframework.cloud.stream.binder.BinderHeaders;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.acks.AcknowledgmentCallback;
+import org.springframework.integration.support.DefaultMessageBuilderFactory;
 import org.springframework.integration.support.MessageBuilderFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.GenericMessage;
 
 import dev.minikafka.client.ConsumerRecord;
 
@@ -30,7 +32,12 @@ final class RecordMessages {
         if (ack != null) {
             headers.put(IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK, ack);
         }
-        return builders.withPayload(record.value() == null ? EMPTY : record.value()).copyHeaders(headers).build();
+        byte[] payload = record.value() == null ? EMPTY : record.value();
+        // The default factory's builder copies the headers twice (into its accessor, then into MessageHeaders);
+        // a GenericMessage copies them once, with the same id and timestamp headers. Per record, that matters.
+        return builders instanceof DefaultMessageBuilderFactory
+                ? new GenericMessage<>(payload, headers)
+                : builders.withPayload(payload).copyHeaders(headers).build();
     }
 
     /**

@@ -68,4 +68,17 @@ class MiniKafkaHeaderMapperTest {
         assertThat(received).containsEntry("n", "not-a-number").containsEntry("mime", "text/plain");
         assertThat(MimeType.valueOf((String) received.get("mime"))).isEqualTo(MimeTypeUtils.TEXT_PLAIN);
     }
+
+    @Test
+    void shouldReadEachRecordByItsOwnTypeListWhenTheListChangesFromRecordToRecord() {
+        List<Header> asLong = List.of(Header.of("n", "7"), Header.of("minikafka_headerTypes", "n=java.lang.Long"));
+        List<Header> asInteger = List.of(Header.of("n", "7"), Header.of("minikafka_headerTypes", "n=java.lang.Integer"));
+        List<Header> untyped = List.of(Header.of("n", "7"));
+
+        assertThat(mapper.toHeaders(asLong)).containsEntry("n", 7L);
+        assertThat(mapper.toHeaders(asLong)).containsEntry("n", 7L);
+        assertThat(mapper.toHeaders(asInteger)).containsEntry("n", 7);
+        assertThat(mapper.toHeaders(untyped)).containsEntry("n", "7");
+        assertThat(mapper.toHeaders(asLong)).containsEntry("n", 7L);
+    }
 }
