@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrinci
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +60,12 @@ class HttpSecurityConfiguration {
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         .anyRequest().access(new HttpAccessPolicy(authorizer.getObject(), properties.readOnlyViewsPublic())))
                 .build();
+    }
+
+    /** Picked up by Spring Security's filter chain proxy for the paths its firewall refuses. */
+    @Bean
+    RequestRejectedHandler problemDetailRequestRejectedHandler(JsonMapper json) {
+        return new PathRejectedResponses(json);
     }
 
     private static OpaqueTokenIntrospector introspector(TokenAuthenticator tokens) {
