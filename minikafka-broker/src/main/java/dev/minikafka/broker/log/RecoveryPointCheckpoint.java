@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.minikafka.broker.crash.CrashPoint;
+
 /**
  * The recovery points of every partition in a data directory, in {@value #FILE_NAME}: how far each log
  * was known to be fsynced (see {@link RecoveryPoint}). UTF-8 text, fields separated by one space:
@@ -110,9 +112,10 @@ final class RecoveryPointCheckpoint {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            channel.force(true);
+            Fsync.force(channel, temp, true);
         }
+        CrashPoint.CHECKPOINT_WRITE.reach();
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PartitionLog.fsyncDirectory(file.getParent());
+        Fsync.directory(file.getParent());
     }
 }
