@@ -52,6 +52,11 @@ final class AckLedger {
         ackCount.incrementAndGet();
     }
 
+    /** Drops the acknowledgements below {@code offset} (retention deleted them). */
+    void forgetBelow(int partition, long offset) {
+        acked(partition).headMap(offset).clear();
+    }
+
     void committed(TopicPartition partition, long offset) {
         commits.merge(partition, offset, Math::max);
         commitCount.incrementAndGet();

@@ -53,6 +53,8 @@ final class BrokerChild {
         command.addAll(List.of("-jar", jar,
                 "--minikafka.broker.data-dir=" + dataDir,
                 "--minikafka.broker.retention-check-interval=200ms",
+                // a small append queue keeps the written-but-unacknowledged window well inside the retention
+                "--minikafka.broker.pending-append-bytes=256KB",
                 "--spring.grpc.server.address=127.0.0.1:" + grpc,
                 "--server.address=127.0.0.1", "--server.port=" + http,
                 "--logging.level.root=WARN", "--logging.level.dev.minikafka.broker.log=INFO"));
@@ -103,7 +105,7 @@ final class BrokerChild {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 if (process.exitValue() == CrashPoint.EXIT_STATUS) {
@@ -121,6 +123,6 @@ final class BrokerChild {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the broker was not ready within 180 s; see " + logFile);
+        throw new IllegalStateException("the broker was not ready within 300 s; see " + logFile);
     }
 }
