@@ -8,21 +8,19 @@ import java.nio.file.StandardOpenOption;
 /**
  * Every fsync of the log code goes through here, so the power-loss simulation
  * ({@code PowerLossSimulationTest}) can learn what a power cut would keep: for each file, the length it had
- * when a force began (bytes written by then are covered), and each directory whose entries were forced.
- * In production the {@link #listener} is null and these are plain forces.
+ * when a force began (bytes written by then are covered), and can cut the power at a chosen fsync. In
+ * production the {@link #listener} is null and these are plain forces.
  */
 final class Fsync {
 
-    /** What the power-loss simulation records. Called after the force returned. */
+    /** What the power-loss simulation records. */
     interface Listener {
 
-        /** Before {@code file} is forced: may throw to simulate a power cut at this fsync. */
-        default void beforeForce(Path file) {
-        }
+        /** Before {@code file} (or directory) is forced: may throw to simulate a power cut at this fsync. */
+        void beforeForce(Path file);
 
+        /** After the force of {@code file} returned, covering its first {@code lengthCovered} bytes. */
         void forced(Path file, long lengthCovered);
-
-        void directoryForced(Path dir);
     }
 
     static volatile Listener listener;
@@ -51,9 +49,6 @@ final class Fsync {
         }
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
-        }
-        if (current != null) {
-            current.directoryForced(dir);
         }
     }
 }

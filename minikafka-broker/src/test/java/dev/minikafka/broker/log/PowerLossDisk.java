@@ -75,10 +75,6 @@ final class PowerLossDisk implements Fsync.Listener {
         }
     }
 
-    @Override
-    public void directoryForced(Path dir) {
-    }
-
     /**
      * The power cut: every regular file under {@code root} keeps at least what its last fsync covered and a
      * random part of the rest; the remainder is replaced as {@code tail} says. Afterwards every byte left is
