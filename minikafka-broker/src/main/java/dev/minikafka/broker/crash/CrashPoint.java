@@ -21,7 +21,7 @@ public enum CrashPoint {
     INDEX_RESIZE,
     /** Durable appends are written and waiting; the group-commit fsync that would acknowledge them starts. */
     GROUP_COMMIT_FSYNC,
-    /** An offset-commit transaction has written its rows and has not committed. */
+    /** Inside an offset-commit transaction, its rows queued, before it commits. */
     OFFSET_COMMIT,
     /** The recovery-point checkpoint is written to its temporary file, not yet renamed over the old one. */
     CHECKPOINT_WRITE;

@@ -62,8 +62,7 @@ public class OffsetStore {
                 row.update(c.offset(), c.metadata(), c.memberEpoch(), at); // flushed by dirty checking
             }
         }
-        entityManager.flush();
-        CrashPoint.OFFSET_COMMIT.reach(); // the rows are written, the transaction not committed
+        CrashPoint.OFFSET_COMMIT.reach(); // inside the transaction, before its commit
     }
 
     @Transactional(readOnly = true)
