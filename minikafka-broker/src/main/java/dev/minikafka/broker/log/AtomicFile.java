@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
+import dev.minikafka.broker.crash.CrashPoint;
+
 /**
  * Replaces a small file so that after a crash it is either the old version or the new one, whole: the bytes
  * go to {@code <name>.tmp}, which is fsynced and renamed over the file, then the directory is fsynced so
@@ -19,15 +21,23 @@ final class AtomicFile {
     }
 
     static void replace(Path file, ByteBuffer bytes) throws IOException {
+        replace(file, bytes, null);
+    }
+
+    /** As {@link #replace(Path, ByteBuffer)}, reaching {@code beforeRename} (when not null) between the two steps. */
+    static void replace(Path file, ByteBuffer bytes, CrashPoint beforeRename) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            channel.force(true);
+            Fsync.force(channel, temp, true);
+        }
+        if (beforeRename != null) {
+            beforeRename.reach();
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PartitionLog.fsyncDirectory(file.getParent());
+        Fsync.directory(file.getParent());
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import dev.minikafka.broker.crash.CrashPoint;
+
 /**
  * The shared mechanics of a segment's sparse indexes: entries of fixed size appended to a file, and the
  * same entries held in memory as a {@code long[]} so lookups never touch the disk.
@@ -89,6 +91,7 @@ abstract sealed class IndexFile permits OffsetIndex, TimeIndex {
         int n = count;
         int first = n * slotsPerEntry;
         if (first + slotsPerEntry > current.length) {
+            CrashPoint.INDEX_RESIZE.reach();
             current = Arrays.copyOf(current, current.length * 2);
             slots = current;
         }
@@ -148,7 +151,7 @@ abstract sealed class IndexFile permits OffsetIndex, TimeIndex {
 
     /** fsyncs what {@link #writeNewEntries} wrote; safe from a flusher thread while the writer appends. */
     final void flush() throws IOException {
-        channel.force(false);
+        Fsync.force(channel, path, false);
     }
 
     final void close() throws IOException {

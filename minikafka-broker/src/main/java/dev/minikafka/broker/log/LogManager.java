@@ -116,8 +116,8 @@ public final class LogManager implements AutoCloseable {
         try {
             points = new RecoveryPointCheckpoint(dataDir).read();
         } catch (IOException e) {
-            log.warn("Ignoring the unreadable recovery-point checkpoint in {} ({}); a crash recovery rescans the last {} "
-                    + "segments of every partition", dataDir, e.getMessage(), LogRecovery.SEGMENTS_TO_SCAN);
+            log.warn("Ignoring the unreadable recovery-point checkpoint in {} ({}); a crash recovery rescans every segment "
+                    + "of every partition", dataDir, e.getMessage());
             points = Map.of();
         }
         LogManager manager = new LogManager(dataDir, clean, points, writerThreads, pendingAppendBytes, clock);

@@ -5,9 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableSet;
 import java.util.TreeSet;
 
 import org.slf4j.Logger;
@@ -29,13 +27,15 @@ import org.slf4j.LoggerFactory;
  *       Usually that is the few seconds written since the last checkpoint.</li>
  *   <li>After a crash without one (no checkpoint, an unreadable one, or a point that does not fit the files:
  *       its segment is gone, it lies past the end of the segment's file, or the batches do not end there)
- *       the last {@value #SEGMENTS_TO_SCAN} segments are rescanned whole instead. Two, not one: a crash just
- *       after a roll leaves the previous segment's tail not yet fsynced.</li>
+ *       every segment is rescanned, as Kafka does from a recovery point of 0. Nothing less is safe after a
+ *       power loss: segments roll without an fsync, so any number of them may have lost their tails since
+ *       the last flush; and when retention deleted the point's segment, every segment left is younger than
+ *       the point. (The power-loss simulation found both: trusting all but the last two segments left a
+ *       gap in the offsets.) The scan is bounded by retention and needed only when the checkpoint is.</li>
  * </ul>
  */
 final class LogRecovery {
 
-    static final int SEGMENTS_TO_SCAN = 2;
     private static final Logger log = LoggerFactory.getLogger(LogRecovery.class);
 
     private LogRecovery() {
@@ -83,11 +83,10 @@ final class LogRecovery {
             return new PartitionLog(name, dir, List.of(first), config, RecoveryPoint.start(0));
         }
         RecoveryPoint point = cleanShutdown ? null : usable(recoveryPoint, baseOffsets, dir, name);
-        // Where checking starts: nowhere after a clean shutdown; else the recovery point, else the first of
-        // the last SEGMENTS_TO_SCAN segments.
+        // Where checking starts: nowhere after a clean shutdown; else the recovery point, else the first segment.
         RecoveryPoint scanFrom = cleanShutdown ? null
                 : point != null ? point
-                : RecoveryPoint.start(firstOfLast(baseOffsets, SEGMENTS_TO_SCAN));
+                : RecoveryPoint.start(baseOffsets.first());
         List<Segment> segments = new ArrayList<>();
         for (long base : baseOffsets) {
             Segment segment = Segment.openUnscanned(dir, base, nowMs);
@@ -96,6 +95,9 @@ final class LogRecovery {
             if (problem != null) {
                 log.warn("Rebuilding the index of {}: {}", segment, problem);
                 cut = segment.recover(config.indexIntervalBytes());
+                // fsynced now: a segment below the recovery point is never flushed again, and a torn rebuilt
+                // index there would be trusted after the next crash
+                segment.flush();
             } else if (scanFrom == null || base < scanFrom.segmentBase()) {
                 segment.trust();
                 cut = 0;
@@ -136,7 +138,7 @@ final class LogRecovery {
     private static RecoveryPoint usable(RecoveryPoint point, TreeSet<Long> baseOffsets, Path dir, String name)
             throws IOException {
         if (point == null) {
-            log.info("No recovery point for {}; rescanning its last {} segments", name, SEGMENTS_TO_SCAN);
+            log.info("No recovery point for {}; rescanning all its segments", name);
             return null;
         }
         String problem = null;
@@ -146,21 +148,10 @@ final class LogRecovery {
             problem = "it lies past the end of its segment's file";
         }
         if (problem != null) {
-            log.warn("Ignoring the recovery point {} of {}: {}; rescanning its last {} segments", point, name, problem,
-                    SEGMENTS_TO_SCAN);
+            log.warn("Ignoring the recovery point {} of {}: {}; rescanning all its segments", point, name, problem);
             return null;
         }
         return point;
-    }
-
-    /** The base offset of the first of the last {@code count} segments (the first segment if there are fewer). */
-    private static long firstOfLast(NavigableSet<Long> baseOffsets, int count) {
-        long base = baseOffsets.last();
-        Iterator<Long> newestFirst = baseOffsets.descendingIterator();
-        for (int i = 0; i < count && newestFirst.hasNext(); i++) {
-            base = newestFirst.next();
-        }
-        return base;
     }
 
     /** Segments after a cut hold offsets that no longer follow on; they go. */

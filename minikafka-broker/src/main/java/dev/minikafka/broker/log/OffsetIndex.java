@@ -47,6 +47,11 @@ final class OffsetIndex extends IndexFile {
         return entry < 0 ? 0 : position(slots()[entry]);
     }
 
+    /** The offset the last entry names; the index must not be empty. */
+    long lastEntryOffset() {
+        return baseOffset + relativeOffset(slots()[entries() - 1]);
+    }
+
     /** Drops entries for batches at or beyond the file position {@code size} (after a log truncation). */
     void truncateToPosition(int size) throws IOException {
         int n = entries();

@@ -2,16 +2,17 @@ package dev.minikafka.broker.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+import dev.minikafka.broker.crash.CrashPoint;
 
 /**
  * One partition's log: its segments in offset order, the last of them active. Offsets
@@ -31,8 +32,8 @@ public final class PartitionLog {
     private final String name;
     private final Path dir;
     private final ConcurrentNavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
-    /** Segments written to since their last fsync. */
-    private final Set<Segment> unflushed = ConcurrentHashMap.newKeySet();
+    /** Segments written to since their last fsync; in offset order, so flushes force the oldest first. */
+    private final Set<Segment> unflushed = new ConcurrentSkipListSet<>(Comparator.comparingLong(Segment::baseOffset));
     private final Object flushLock = new Object();
     private volatile Segment active;
     private volatile LogConfig config;
@@ -153,6 +154,7 @@ public final class PartitionLog {
     /** Starts a new active segment at the log end; the old one stays unflushed until the next flush. */
     void roll(long nowMs) throws IOException {
         Segment next = Segment.create(dir, logEndOffset(), nowMs);
+        CrashPoint.SEGMENT_ROLL.reach();
         fsyncDirectory(dir);
         segments.put(next.baseOffset(), next);
         active = next;
@@ -170,6 +172,7 @@ public final class PartitionLog {
      */
     public void flushData() throws IOException {
         synchronized (flushLock) {
+            CrashPoint.GROUP_COMMIT_FSYNC.reach();
             // Segments stay in the set: the next full flush still owes their indexes an fsync.
             for (Segment segment : unflushed) {
                 segment.flushData();
@@ -253,9 +256,7 @@ public final class PartitionLog {
     }
 
     static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        Fsync.directory(dir);
     }
 
     @Override

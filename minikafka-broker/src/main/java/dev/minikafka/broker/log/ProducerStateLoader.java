@@ -16,11 +16,13 @@ import dev.minikafka.protocol.RecordBatch;
  * <p>The bound: snapshots are taken at every segment roll and at clean shutdown, so after a clean shutdown
  * nothing is read, and after a crash at most the active segment ({@code segment.bytes}). Without a usable
  * snapshot (none yet, unreadable, or past the log end because the crash cut an unflushed tail) the last
- * {@value LogRecovery#SEGMENTS_TO_SCAN} segments are read; producers seen only before them are unknown, and an
+ * {@value #SEGMENTS_WITHOUT_SNAPSHOT} segments are read; producers seen only before them are unknown, and an
  * unknown producer's next batch is accepted whatever its sequence (as after expiry, and as in Kafka).
  */
 final class ProducerStateLoader {
 
+    /** Two, not one: a crash just after a roll leaves the active segment almost empty. */
+    static final int SEGMENTS_WITHOUT_SNAPSHOT = 2;
     private static final int READ_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ProducerStateLoader.class);
 
@@ -47,7 +49,7 @@ final class ProducerStateLoader {
                         partition.name(), snapshot.offset(), start, end);
             }
             List<Segment> segments = partition.segments();
-            from = segments.get(Math.max(0, segments.size() - LogRecovery.SEGMENTS_TO_SCAN)).baseOffset();
+            from = segments.get(Math.max(0, segments.size() - SEGMENTS_WITHOUT_SNAPSHOT)).baseOffset();
         }
         long batches = replay(partition, table, from, end);
         table.expire(nowMs);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.minikafka.broker.crash.CrashPoint;
+
 /**
  * The recovery points of every partition in a data directory, in {@value #FILE_NAME}: how far each log
  * was known to be fsynced (see {@link RecoveryPoint}). UTF-8 text, fields separated by one space:
@@ -99,6 +101,7 @@ final class RecoveryPointCheckpoint {
                     .append(point.offset()).append(' ').append(point.segmentBase()).append(' ')
                     .append(point.position()).append('\n');
         }
-        AtomicFile.replace(file, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFile.replace(file, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)),
+                CrashPoint.CHECKPOINT_WRITE);
     }
 }

@@ -67,7 +67,7 @@ class LogRecoveryTest {
     /**
      * A crash before any recovery point was checkpointed: the clean close above wrote one naming the whole
      * log as fsynced, under which damage would be trusted (see {@link RecoveryPointTest}); without it,
-     * recovery rescans the last two segments, which the tests calling this exercise.
+     * recovery rescans every segment, which the tests calling this exercise.
      */
     void crashBeforeAnyCheckpoint() throws Exception {
         forgetCleanShutdown();

@@ -30,7 +30,7 @@ import dev.minikafka.protocol.RecordBatch;
 
 /**
  * Recovery points: flushes move them, the log manager checkpoints them periodically and at close, and after a
- * crash recovery checks only what lies past them, falling back to the last two segments without a usable one.
+ * crash recovery checks only what lies past them, falling back to scanning every segment without a usable one.
  */
 class RecoveryPointTest {
 
@@ -164,11 +164,11 @@ class RecoveryPointTest {
         assertThat(segmentBases(dir)).isEqualTo(bases);
     }
 
-    // ---- falling back to the last two segments ----
+    // ---- falling back to scanning every segment ----
 
     @ParameterizedTest
     @ValueSource(strings = {"missing", "garbage", "wrong-version", "wrong-count", "past-end-of-file", "unknown-segment"})
-    void shouldFallBackToScanningTheLastTwoSegmentsWithoutAUsableRecoveryPoint(String damage) throws Exception {
+    void shouldFallBackToScanningEverySegmentWithoutAUsableRecoveryPoint(String damage) throws Exception {
         crashAfterCheckpointOfTenOfFifteenBatches(CONFIG);
         Path log = logFile(dir, 0);
         List<Integer> starts = batchStarts(log);

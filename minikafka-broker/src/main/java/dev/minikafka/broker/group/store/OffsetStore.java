@@ -13,6 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import dev.minikafka.broker.crash.CrashPoint;
+
 /**
  * Groups and committed offsets in the database (PostgreSQL, or the embedded H2). Every method is one
  * transaction: a write either lands whole or not at all, and when it returns it is durable.
@@ -60,6 +62,7 @@ public class OffsetStore {
                 row.update(c.offset(), c.metadata(), c.memberEpoch(), at); // flushed by dirty checking
             }
         }
+        CrashPoint.OFFSET_COMMIT.reach(); // inside the transaction, before its commit
     }
 
     @Transactional(readOnly = true)
