@@ -70,9 +70,10 @@ class KillNineCrashIT {
         Random random = new Random(seed);
         AckLedger ledger = new AckLedger();
         long started = System.nanoTime();
-        int lives = iterations;
+        int lives = 0;
         try {
             for (int life = 0; life <= iterations; life++) {
+                lives = life;
                 summary(seed, started, ledger, run, life);
                 boolean last = life == iterations;
                 CrashPoint point = last || random.nextInt(3) == 0 ? null : POINTS.get(random.nextInt(POINTS.size()));
