@@ -12,7 +12,7 @@
 #   benchmarks-binder/run.sh                                      # defaults below; override as env vars
 #
 # Before/after a binder change: keep a copy of the bench jar built before it and add a third "binder",
-#   BEFORE_JAR=/tmp/bench-before.jar BINDERS="minikafka kafka minikafka-before" benchmarks-binder/run.sh
+#   BEFORE_JAR=bench-before.jar BINDERS="minikafka kafka minikafka-before" benchmarks-binder/run.sh
 # (a name ending in -before runs BEFORE_JAR with the profile named before the dash).
 #
 # Ports: MiniKafka gRPC 26092, HTTP 26080; Kafka 26094, its controller 26095 (BASE_PORT shifts all four).
@@ -32,7 +32,7 @@ LATENCY_BINDERS=${LATENCY_BINDERS:-$BINDERS}
 KINDS=${KINDS:-throughput latency}
 BASE_PORT=${BASE_PORT:-26000}
 APP_OPTS=${APP_OPTS:--Xmx1g -XX:+UseG1GC}
-WORK=${WORK:-/tmp/binder-bench-$BASE_PORT}
+WORK=${WORK:-$PWD/benchmarks-binder/target/binder-bench-$BASE_PORT}
 
 MK_GRPC=$((BASE_PORT + 92)) MK_HTTP=$((BASE_PORT + 80)) KAFKA_PORT=$((BASE_PORT + 94)) KAFKA_CONTROLLER=$((BASE_PORT + 95))
 BENCH_JAR=benchmarks-binder/target/minikafka-binder-bench.jar
