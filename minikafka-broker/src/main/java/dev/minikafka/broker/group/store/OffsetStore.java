@@ -1,17 +1,16 @@
 package dev.minikafka.broker.group.store;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 
 import dev.minikafka.broker.crash.CrashPoint;
 
@@ -22,14 +21,23 @@ import dev.minikafka.broker.crash.CrashPoint;
 @Component
 public class OffsetStore {
 
+    private static final String INSERT_GROUP_IF_ABSENT =
+            "INSERT INTO consumer_groups (group_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String UPDATE_OFFSET = "UPDATE committed_offsets"
+            + " SET committed_offset = ?, metadata = ?, member_epoch = ?, committed_at = ?"
+            + " WHERE group_id = ? AND topic = ? AND partition_id = ?";
+    private static final String INSERT_OFFSET = "INSERT INTO committed_offsets"
+            + " (group_id, topic, partition_id, committed_offset, metadata, member_epoch, committed_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
     private final GroupRepository groups;
     private final CommittedOffsetRepository offsets;
-    @PersistenceContext
-    private EntityManager entityManager;
+    private final JdbcTemplate jdbc;
 
-    public OffsetStore(GroupRepository groups, CommittedOffsetRepository offsets) {
+    public OffsetStore(GroupRepository groups, CommittedOffsetRepository offsets, JdbcTemplate jdbc) {
         this.groups = groups;
         this.offsets = offsets;
+        this.jdbc = jdbc;
     }
 
     /** One offset to store. */
@@ -40,28 +48,34 @@ public class OffsetStore {
         }
     }
 
-    /** Stores the commits in one transaction, creating groups not stored yet; a later commit to the same partition wins. */
+    /**
+     * Stores the commits in one transaction, creating groups not stored yet; a later commit to the same
+     * partition wins. Plain JDBC batches rather than entities: this runs for every group commit of offsets
+     * (hundreds a second from busy consumer groups), where loading, dirty-checking and flushing entities
+     * took half the broker's CPU. An update per row, then an insert for the rows that were not there yet:
+     * portable to PostgreSQL and H2, and race-free because one thread writes commits.
+     */
     @Transactional
     public void write(List<Commit> commits, Instant at) {
-        for (String groupId : commits.stream().map(Commit::groupId).distinct().toList()) {
-            if (!groups.existsById(groupId)) {
-                entityManager.persist(new GroupEntity(groupId, at));
-            }
-        }
+        OffsetDateTime committedAt = at.atOffset(ZoneOffset.UTC);
+        List<String> groupIds = commits.stream().map(Commit::groupId).distinct().toList();
+        jdbc.batchUpdate(INSERT_GROUP_IF_ABSENT, groupIds.stream()
+                .map(groupId -> new Object[] {groupId, committedAt})
+                .toList());
         Map<CommittedOffsetEntity.Key, Commit> latest = new LinkedHashMap<>();
         commits.forEach(c -> latest.put(c.key(), c));
-        Map<CommittedOffsetEntity.Key, CommittedOffsetEntity> stored = offsets.findAllById(latest.keySet()).stream()
-                .collect(Collectors.toMap(CommittedOffsetEntity::key, Function.identity()));
-        for (Commit c : latest.values()) {
-            CommittedOffsetEntity row = stored.get(c.key());
-            if (row == null) {
-                row = new CommittedOffsetEntity(c.groupId(), c.topic(), c.partition());
-                row.update(c.offset(), c.metadata(), c.memberEpoch(), at);
-                entityManager.persist(row);
-            } else {
-                row.update(c.offset(), c.metadata(), c.memberEpoch(), at); // flushed by dirty checking
+        List<Commit> rows = List.copyOf(latest.values());
+        int[] updated = jdbc.batchUpdate(UPDATE_OFFSET, rows.stream()
+                .map(c -> new Object[] {c.offset(), c.metadata(), c.memberEpoch(), committedAt, c.groupId(), c.topic(), c.partition()})
+                .toList());
+        List<Object[]> inserts = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (updated[i] == 0) {
+                Commit c = rows.get(i);
+                inserts.add(new Object[] {c.groupId(), c.topic(), c.partition(), c.offset(), c.metadata(), c.memberEpoch(), committedAt});
             }
         }
+        jdbc.batchUpdate(INSERT_OFFSET, inserts);
         CrashPoint.OFFSET_COMMIT.reach(); // inside the transaction, before its commit
     }
 
