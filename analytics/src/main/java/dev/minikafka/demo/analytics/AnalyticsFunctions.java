@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -20,9 +21,10 @@ class AnalyticsFunctions {
         return new RollingAggregates(properties.window(), properties.topCustomers(), clock);
     }
 
+    /** Batch mode: one lock and one eviction per batch of payments, not per payment. */
     @Bean
-    Consumer<PaymentEvent> aggregate(RollingAggregates aggregates, EventMeters meters) {
-        return payment -> meters.consume(payment, () -> aggregates.add(payment));
+    Consumer<List<PaymentEvent>> aggregate(RollingAggregates aggregates, EventMeters meters) {
+        return payments -> meters.consumeAll(payments, () -> aggregates.addAll(payments));
     }
 
     @Bean

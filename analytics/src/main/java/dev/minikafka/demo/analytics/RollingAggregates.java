@@ -45,9 +45,16 @@ final class RollingAggregates {
         this.clock = clock;
     }
 
-    synchronized void add(PaymentEvent event) {
-        long minute = Math.floorDiv(event.timestamp().toEpochMilli(), MINUTE_MILLIS);
+    /** Adds a batch of events (a binding's batch, in order) under one lock, evicting once. */
+    synchronized void addAll(List<PaymentEvent> events) {
         long oldest = evict();
+        for (PaymentEvent event : events) {
+            add(event, oldest);
+        }
+    }
+
+    private void add(PaymentEvent event, long oldest) {
+        long minute = Math.floorDiv(event.timestamp().toEpochMilli(), MINUTE_MILLIS);
         if (minute < oldest) {
             lateEvents++;
             return;

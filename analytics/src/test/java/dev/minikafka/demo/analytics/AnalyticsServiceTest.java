@@ -8,11 +8,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.stream.binder.test.EnableTestBinder;
 import org.springframework.cloud.stream.binder.test.InputDestination;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnableTestBinder
 class AnalyticsServiceTest {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Autowired
     InputDestination input;
     @LocalServerPort
@@ -34,15 +39,22 @@ class AnalyticsServiceTest {
                 .body(new ParameterizedTypeReference<>() { });
     }
 
+    private static Message<byte[]> batch(List<PaymentEvent> events) {
+        return MessageBuilder.withPayload(JSON.writeValueAsBytes(events)).setHeader("contentType", "application/json").build();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void shouldServeTheAggregatesOfConsumedEvents() {
         Instant now = Instant.now();
+        List<PaymentEvent> events = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            PaymentEvent event = new PaymentEvent("p" + i, "o" + i, i < 4 ? "dave" : "erin", new BigDecimal("2.50"),
-                    "CHF", "APPLE_PAY", now);
-            input.send(MessageBuilder.withPayload(event).setHeader("contentType", "application/json").build(), "payments");
+            events.add(new PaymentEvent("p" + i, "o" + i, i < 4 ? "dave" : "erin", new BigDecimal("2.50"), "CHF",
+                    "APPLE_PAY", now));
         }
+        // Batch mode: a binder delivers a poll's records as one List; two batches here.
+        input.send(batch(events.subList(0, 4)), "payments");
+        input.send(batch(events.subList(4, 6)), "payments");
 
         Map<String, Object> summary = get("/analytics/summary");
         assertThat(summary).containsEntry("window", "PT1H").containsEntry("events", 6);

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +39,33 @@ class RollingAggregatesTest {
         return new PaymentEvent(customer + at, "o", customer, new BigDecimal(amount), currency, method, at);
     }
 
+    private void add(PaymentEvent event) {
+        aggregates.addAll(List.of(event));
+    }
+
+    @Test
+    void shouldAggregateABatchAsTheSameEventsOneByOne() {
+        List<PaymentEvent> events = List.of(event("alice", "10.00", "EUR", "CARD", T0.minusSeconds(50)),
+                event("bob", "7.25", "USD", "CARD", T0.plusSeconds(2)),
+                event("late", "1.00", "USD", "CARD", T0.minusSeconds(600)),
+                event("alice", "5.50", "EUR", "PAYPAL", T0.plusSeconds(1)));
+        RollingAggregates oneByOne = new RollingAggregates(Duration.ofMinutes(3), 2, clock);
+        events.forEach(e -> oneByOne.addAll(List.of(e)));
+
+        aggregates.addAll(events);
+
+        assertThat(aggregates.summary()).isEqualTo(oneByOne.summary());
+        assertThat(aggregates.summary().events()).isEqualTo(3);
+        assertThat(aggregates.lateEvents()).isEqualTo(1);
+    }
+
     @Test
     void shouldAggregatePerMinuteCurrencyMethodAndCustomer() {
-        aggregates.add(event("alice", "10.00", "EUR", "CARD", T0.minusSeconds(50)));
-        aggregates.add(event("alice", "5.50", "EUR", "PAYPAL", T0.plusSeconds(1)));
-        aggregates.add(event("bob", "7.25", "USD", "CARD", T0.plusSeconds(2)));
-        aggregates.add(event("carol", "1.00", "USD", "CARD", T0.plusSeconds(3)));
-        aggregates.add(event("bob", "2.75", "USD", "CARD", T0.plusSeconds(4)));
+        add(event("alice", "10.00", "EUR", "CARD", T0.minusSeconds(50)));
+        add(event("alice", "5.50", "EUR", "PAYPAL", T0.plusSeconds(1)));
+        add(event("bob", "7.25", "USD", "CARD", T0.plusSeconds(2)));
+        add(event("carol", "1.00", "USD", "CARD", T0.plusSeconds(3)));
+        add(event("bob", "2.75", "USD", "CARD", T0.plusSeconds(4)));
 
         Summary summary = aggregates.summary();
 
@@ -68,14 +89,14 @@ class RollingAggregatesTest {
 
     @Test
     void shouldForgetMinutesThatLeaveTheWindowAndCountLateEvents() {
-        aggregates.add(event("alice", "10.00", "EUR", "CARD", T0.minusSeconds(110)));
-        aggregates.add(event("bob", "1.00", "EUR", "CARD", T0.plusSeconds(10)));
+        add(event("alice", "10.00", "EUR", "CARD", T0.minusSeconds(110)));
+        add(event("bob", "1.00", "EUR", "CARD", T0.plusSeconds(10)));
 
         now.set(T0.plusSeconds(60 + 30).toEpochMilli()); // the window is now 16:03..16:05
         assertThat(aggregates.summary().events()).isEqualTo(1);
         assertThat(aggregates.summary().perMinute()).hasSize(1);
 
-        aggregates.add(event("carol", "1.00", "EUR", "CARD", T0.minusSeconds(90)));
+        add(event("carol", "1.00", "EUR", "CARD", T0.minusSeconds(90)));
         assertThat(aggregates.summary().lateEvents()).isEqualTo(1);
         assertThat(aggregates.summary().events()).isEqualTo(1);
     }

@@ -1,5 +1,6 @@
 package dev.minikafka.demo.orders;
 
+import dev.minikafka.demo.analytics.AnalyticsApplication;
 import dev.minikafka.demo.payments.PaymentStream;
 import dev.minikafka.demo.payments.PaymentsApplication;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,7 @@ import org.springframework.integration.config.GlobalChannelInterceptor;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,10 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The swap test: Payments → Orders, the same application code and application.yml, on each binder in turn
- * (one thin subclass per binder, which names it and gives its connection properties — the only thing a user
- * changes besides the dependency). Both applications run in this JVM, each in its own context, on a
- * destination and group unique to the run. Every payment Payments sends becomes exactly one order.
+ * The swap test: Payments → Orders and Analytics, the same application code and application.yml, on each
+ * binder in turn (one thin subclass per binder, which names it and gives its connection properties — the only
+ * thing a user changes besides the dependency). The applications run in this JVM, each in its own context, on
+ * a destination and groups unique to the run. Every payment Payments sends becomes exactly one order, and
+ * Analytics (in batch mode, as Orders) aggregates every one of them.
  */
 abstract class PaymentsToOrdersContract {
 
@@ -38,6 +41,7 @@ abstract class PaymentsToOrdersContract {
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String destination = "demo-e2e-payments-" + run;
     final String group = "demo-e2e-orders-" + run;
+    final String analyticsGroup = "demo-e2e-analytics-" + run;
 
     /** The binder's name, as its {@code META-INF/spring.binders} declares it. */
     abstract String binder();
@@ -64,7 +68,14 @@ abstract class PaymentsToOrdersContract {
         }
     }
 
+    /** Orders' database libraries are on this classpath too; Payments and Analytics have no use for them. */
+    private static final String NO_DATABASE = "--spring.autoconfigure.exclude="
+            + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+            + "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+            + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
+
     private ConfigurableApplicationContext orders;
+    private ConfigurableApplicationContext analytics;
     private ConfigurableApplicationContext payments;
 
     @AfterEach
@@ -74,6 +85,9 @@ abstract class PaymentsToOrdersContract {
         }
         if (orders != null) {
             orders.close();
+        }
+        if (analytics != null) {
+            analytics.close();
         }
         cleanUp();
     }
@@ -85,11 +99,10 @@ abstract class PaymentsToOrdersContract {
         orders = new SpringApplicationBuilder(OrdersApplication.class).run(arguments("orders",
                 "--spring.datasource.url=jdbc:h2:mem:e2e-" + run + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                 "--spring.cloud.stream.bindings.createOrder-in-0.group=" + group));
-        // Orders' database libraries are on this classpath too; Payments has no use for them.
-        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class).run(arguments("payments",
-                "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"));
+        analytics = new SpringApplicationBuilder(AnalyticsApplication.class).run(arguments("analytics", NO_DATABASE,
+                "--spring.cloud.stream.bindings.aggregate-in-0.group=" + analyticsGroup));
+        payments = new SpringApplicationBuilder(PaymentsApplication.class, SentPayments.class)
+                .run(arguments("payments", NO_DATABASE));
 
         assertThat(payments.getEnvironment().getProperty("spring.application.name")).isEqualTo("payments");
         assertThat(orders.getEnvironment().getProperty("spring.application.name")).isEqualTo("orders");
@@ -118,6 +131,14 @@ abstract class PaymentsToOrdersContract {
         assertThat(all).hasSize(sent.size());
         assertThat(ordered).isEqualTo(sent);
         assertThat(orders.getBean(OrderService.class).duplicates()).isZero();
+
+        RestClient analyticsApi = RestClient.create("http://127.0.0.1:" + analytics.getEnvironment().getProperty("local.server.port"));
+        long aggregated = 0;
+        while (aggregated < sent.size() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            aggregated = analyticsApi.get().uri("/analytics/summary").retrieve().body(JsonNode.class).get("events").asLong();
+        }
+        assertThat(aggregated).isEqualTo(sent.size());
     }
 
     /**

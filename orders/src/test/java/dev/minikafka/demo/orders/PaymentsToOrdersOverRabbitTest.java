@@ -23,13 +23,13 @@ class PaymentsToOrdersOverRabbitTest extends PaymentsToOrdersContract {
         CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
-            String queue = destination + "." + group;
-            // A listener container that is still winding down may declare its queue again: delete until it stays gone.
+            List<String> queues = List.of(destination + "." + group, destination + "." + analyticsGroup);
+            // A listener container that is still winding down may declare its queue again: delete until they stay gone.
             for (int attempt = 0; attempt < 20; attempt++) {
-                admin.deleteQueue(queue);
+                queues.forEach(admin::deleteQueue);
                 admin.deleteExchange(destination);
                 Thread.sleep(250);
-                if (admin.getQueueProperties(queue) == null) {
+                if (queues.stream().allMatch(queue -> admin.getQueueProperties(queue) == null)) {
                     break;
                 }
             }
