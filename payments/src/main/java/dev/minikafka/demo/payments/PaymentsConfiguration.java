@@ -1,6 +1,8 @@
 package dev.minikafka.demo.payments;
 
+import dev.minikafka.demo.common.PaymentEvent;
 import dev.minikafka.demo.common.StatsDetails;
+import org.springframework.cloud.stream.binder.PartitionKeyExtractorStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,6 +11,17 @@ import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
 class PaymentsConfiguration {
+
+    /**
+     * The partition key of a payment, named by the binding's {@code partition-key-extractor-name}: its
+     * customer, so one customer's events go to one partition and stay in order. A bean rather than
+     * {@code partition-key-expression: payload.customer}, which did the same through SpEL at a quarter of
+     * Payments' CPU per event.
+     */
+    @Bean
+    PartitionKeyExtractorStrategy customerPartitionKey() {
+        return message -> ((PaymentEvent) message.getPayload()).customer();
+    }
 
     @Bean
     StatsDetails paymentsStatsDetails(ControlController control) {
