@@ -47,6 +47,14 @@ final class GroupSessionStream implements StreamObserver<SessionRequest>, Member
 
     @Override
     public void onNext(SessionRequest request) {
+        synchronized (this) {
+            if (ended) {
+                // The broker already ended this session (leave, error, fence): a later join must not add a
+                // member whose assignments would go to a closed stream and who would hold partitions until
+                // its session timed out.
+                return;
+            }
+        }
         try {
             switch (request.getRequestCase()) {
                 case JOIN -> join(request.getJoin());

@@ -19,6 +19,10 @@ import io.grpc.StatusRuntimeException;
  *   <li>a request that does not parse as the method's message (truncated, garbage, invalid UTF-8 in a string)
  *       closes the call with {@code INVALID_ARGUMENT} and the parser's reason; the service sees a cancel, so
  *       it releases what it holds for the call;</li>
+ *   <li>a call of a method that takes one request ({@code Subscribe}, the unary ones) that carries two, or
+ *       none before the client half-closes, gets {@code INVALID_ARGUMENT} saying so; grpc-java answers both
+ *       with {@code INTERNAL} ("Too many requests", "Half-closed without a request"), which reads as a
+ *       broker fault;</li>
  *   <li>a status description longer than {@value #MAX_DESCRIPTION} characters (one that quotes a huge name
  *       back) is shortened: it travels in an HTTP/2 trailer, and one over the client's header-list limit
  *       turns into a protocol error instead of the answer.</li>
@@ -27,6 +31,9 @@ import io.grpc.StatusRuntimeException;
 final class MalformedRequests implements ServerInterceptor {
 
     static final int MAX_DESCRIPTION = 1024;
+    /** grpc-java's own descriptions ({@code ServerCalls}) for a single-request call with the wrong count. */
+    private static final String TOO_MANY_REQUESTS = "Too many requests";
+    private static final String MISSING_REQUEST = "Half-closed without a request";
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -110,6 +117,15 @@ final class MalformedRequests implements ServerInterceptor {
 
         @Override
         public void close(Status status, Metadata trailers) {
+            if (status.getCode() == Status.Code.INTERNAL && getMethodDescriptor().getType().clientSendsOneMessage()) {
+                String complaint = TOO_MANY_REQUESTS.equals(status.getDescription()) ? "the client sent more"
+                        : MISSING_REQUEST.equals(status.getDescription()) ? "the client half-closed without sending it"
+                        : null;
+                if (complaint != null) {
+                    status = Status.INVALID_ARGUMENT.withDescription(getMethodDescriptor().getFullMethodName()
+                            + " takes exactly one request message; " + complaint);
+                }
+            }
             String description = status.getDescription();
             if (description != null && description.length() > MAX_DESCRIPTION) {
                 status = status.withDescription(description.substring(0, MAX_DESCRIPTION) + "... ("

@@ -74,7 +74,11 @@ final class SubscribeStream {
         PartitionData.Builder error = PartitionData.newBuilder();
         topic = reader.resolve(topicName, partition, error);
         if (topic == null) {
-            Status status = error.getErrorCode() == ErrorCode.PARTITION_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.NOT_FOUND;
+            Status status = switch (error.getErrorCode()) {
+                case PARTITION_OUT_OF_RANGE -> Status.OUT_OF_RANGE;
+                case INVALID_TOPIC -> Status.INVALID_ARGUMENT; // a name no topic can have, e.g. empty
+                default -> Status.NOT_FOUND;
+            };
             responses.onError(status.withDescription(error.getErrorMessage()).asRuntimeException());
             onClose.run();
             return;

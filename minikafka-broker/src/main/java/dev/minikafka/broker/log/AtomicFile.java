@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 import dev.minikafka.broker.crash.CrashPoint;
 
@@ -27,12 +26,21 @@ final class AtomicFile {
     /** As {@link #replace(Path, ByteBuffer)}, reaching {@code beforeRename} (when not null) between the two steps. */
     static void replace(Path file, ByteBuffer bytes, CrashPoint beforeRename) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // Through LogFiles, so fault tests can fill the disk under checkpoints and snapshots too.
+        try (FileChannel channel = LogFiles.open(temp)) {
+            channel.truncate(0);
+            long position = 0;
             while (bytes.hasRemaining()) {
-                channel.write(bytes);
+                position += channel.write(bytes, position);
             }
             Fsync.force(channel, temp, true);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp); // the old file stays whole; a half-written temporary is only clutter
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         if (beforeRename != null) {
             beforeRename.reach();

@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Opens the files a segment writes to (its log and its two indexes) for reading and writing. The one seam
- * through which fault tests put a failing disk under a live broker ("No space left on device" on a write):
- * {@link #setOpener} is package-private, and nothing but tests calls it.
+ * Opens the files the log code writes to (a segment's log and its two indexes, and the temporary file of every
+ * {@link AtomicFile} replacement: the recovery-point checkpoint, producer-state snapshots, the producer-id
+ * block) for reading and writing. The one seam through which fault tests put a failing disk under a live
+ * broker ("No space left on device" on a write, an fsync that fails): {@link #setOpener} is package-private,
+ * and nothing but tests calls it.
  */
 final class LogFiles {
 
-    /** Opens one segment file, creating it if missing. */
+    /** Opens one file, creating it if missing. */
     @FunctionalInterface
     interface Opener {
         FileChannel open(Path file) throws IOException;

@@ -73,6 +73,8 @@ public final class LogManager implements AutoCloseable {
     /** What the checkpoint file holds now; written only when this would change. Under checkpointLock. */
     private Map<String, RecoveryPoint> lastWritten;
     private final ProducerIdAllocator producerIds;
+    /** Partitions whose recovery failed in this life: their files may be half-recovered, so never marked clean. */
+    private final Set<String> failedRecoveries = ConcurrentHashMap.newKeySet();
     private volatile ProducerStateConfig producerStateConfig = ProducerStateConfig.defaults();
     private volatile boolean closed;
 
@@ -160,9 +162,17 @@ public final class LogManager implements AutoCloseable {
             }
             writer = writers.get(name);
             if (writer == null) {
-                PartitionLog partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
-                        checkpointed.get(name), clock.getAsLong());
-                ProducerStateTable producers = ProducerStateLoader.load(partitionLog, producerStateConfig, clock.getAsLong());
+                PartitionLog partitionLog;
+                ProducerStateTable producers;
+                try {
+                    partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
+                            checkpointed.get(name), clock.getAsLong());
+                    producers = ProducerStateLoader.load(partitionLog, producerStateConfig, clock.getAsLong());
+                } catch (IOException | RuntimeException e) {
+                    failedRecoveries.add(name);
+                    throw new IOException("could not open (recover) partition " + name + " in " + dataDir.resolve(name)
+                            + ": " + e.getMessage() + "; it is not marked clean, so the next start checks it again", e);
+                }
                 writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes, producers);
                 writers.put(name, writer);
             }
@@ -257,6 +267,9 @@ public final class LogManager implements AutoCloseable {
 
     private void flushAll() {
         for (PartitionWriter writer : writers.values()) {
+            if (writer.log().fsyncFailure() != null) {
+                continue; // offline until a restart; its flush would only repeat the failure
+            }
             try {
                 writer.log().flush();
             } catch (IOException e) {
@@ -271,6 +284,9 @@ public final class LogManager implements AutoCloseable {
      */
     void checkpointRecoveryPoints() {
         for (PartitionWriter writer : writers.values()) {
+            if (writer.log().fsyncFailure() != null) {
+                continue; // its point stays where its last good fsync left it
+            }
             try {
                 writer.log().flush();
             } catch (IOException | RuntimeException e) {
@@ -322,22 +338,50 @@ public final class LogManager implements AutoCloseable {
         scheduler.shutdownNow();
         awaitQuietly(scheduler); // a checkpoint in progress finishes before the final one below
         List.copyOf(pendingDeletes).forEach(this::deleteNow);
-        boolean allClosed = true;
+        List<String> unclean = new ArrayList<>(failedRecoveries);
         for (PartitionWriter writer : writers.values()) {
+            PartitionLog partitionLog = writer.log();
             try {
-                writer.snapshotProducersAtEnd(); // the next start then reads no log for producer state
-                writer.log().close();
+                if (partitionLog.fsyncFailure() == null) {
+                    writer.snapshotProducersAtEnd(); // the next start then reads no log for producer state
+                }
+                partitionLog.close();
             } catch (IOException e) {
-                allClosed = false;
-                log.error("Could not flush and close {}", writer.log().name(), e);
+                unclean.add(partitionLog.name());
+                log.error("Could not flush and close {}", partitionLog.name(), e);
             }
         }
-        if (allClosed) {
-            writeCheckpoint(); // close flushed every log: the points are the log ends
+        // Each point names only bytes a completed fsync covered, so it is worth writing even when a log failed.
+        writeCheckpoint();
+        if (!cleanShutdown) {
+            unclean.addAll(unrecoveredPartitions());
+        }
+        if (unclean.isEmpty()) {
             Files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
             PartitionLog.fsyncDirectory(dataDir);
             log.info("Closed {} partition logs cleanly", writers.size());
+        } else {
+            log.warn("Not marking {} as shut down cleanly: {} not flushed, not recovered or failed their recovery; the "
+                    + "next start checks them past their recovery points", dataDir, unclean);
         }
+    }
+
+    /**
+     * Partition directories this life never opened. After a crash they are unrecovered (a start that failed
+     * before opening them, say because the database was down), and a marker would make the next start trust
+     * their torn tails.
+     */
+    private List<String> unrecoveredPartitions() throws IOException {
+        List<String> unopened = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (PARTITION_DIR.matcher(name).matches() && !writers.containsKey(name)) {
+                    unopened.add(name);
+                }
+            }
+        }
+        return unopened;
     }
 
     private static void awaitQuietly(ExecutorService pool) {

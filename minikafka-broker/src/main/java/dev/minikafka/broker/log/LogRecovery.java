@@ -88,8 +88,31 @@ final class LogRecovery {
                 : point != null ? point
                 : RecoveryPoint.start(baseOffsets.first());
         List<Segment> segments = new ArrayList<>();
+        RecoveryPoint checkedFrom;
+        try {
+            checkedFrom = recoverSegments(name, dir, config, baseOffsets, scanFrom, segments, nowMs);
+        } catch (IOException | RuntimeException e) {
+            for (Segment segment : segments) {
+                try {
+                    segment.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return new PartitionLog(name, dir, segments, config, initialRecoveryPoint(checkedFrom, segments.getLast()));
+    }
+
+    /**
+     * Opens the segments into {@code segments} (also on failure, so the caller can close them), cutting where
+     * needed; returns where checking began (null when nothing was checked).
+     */
+    private static RecoveryPoint recoverSegments(String name, Path dir, LogConfig config, TreeSet<Long> baseOffsets,
+            RecoveryPoint scanFrom, List<Segment> segments, long nowMs) throws IOException {
         for (long base : baseOffsets) {
             Segment segment = Segment.openUnscanned(dir, base, nowMs);
+            segments.add(segment);
             String problem = segment.indexProblem();
             long cut;
             if (problem != null) {
@@ -112,7 +135,6 @@ final class LogRecovery {
             } else {
                 cut = segment.recover(config.indexIntervalBytes());
             }
-            segments.add(segment);
             if (cut > 0) {
                 log.warn("Truncated {} bytes of torn or corrupt data from {}; the log of {} now ends at offset {}",
                         cut, segment, name, segment.nextOffset());
@@ -120,7 +142,7 @@ final class LogRecovery {
                 break;
             }
         }
-        return new PartitionLog(name, dir, segments, config, initialRecoveryPoint(scanFrom, segments.getLast()));
+        return scanFrom;
     }
 
     /**

@@ -39,6 +39,13 @@ public final class PartitionLog {
     private volatile LogConfig config;
     /** Everything below it was covered by a completed fsync (or trusted by recovery); only moves forward. */
     private volatile RecoveryPoint recoveryPoint;
+    /**
+     * The first failed fsync, after which this log takes no more writes and attempts no more fsyncs until the
+     * broker restarts. Linux reports a writeback error once and may then mark the pages clean, so a retried
+     * fsync can succeed without the bytes being on disk ("fsyncgate"); PostgreSQL panics and Kafka takes the
+     * log directory offline for the same reason. Null while the log is healthy.
+     */
+    private volatile IOException fsyncFailure;
 
     PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config, RecoveryPoint recoveryPoint) {
         if (opened.isEmpty()) {
@@ -172,12 +179,40 @@ public final class PartitionLog {
      */
     public void flushData() throws IOException {
         synchronized (flushLock) {
+            throwIfFsyncFailed();
             CrashPoint.GROUP_COMMIT_FSYNC.reach();
-            // Segments stay in the set: the next full flush still owes their indexes an fsync.
-            for (Segment segment : unflushed) {
-                segment.flushData();
+            try {
+                // Segments stay in the set: the next full flush still owes their indexes an fsync.
+                for (Segment segment : unflushed) {
+                    segment.flushData();
+                }
+            } catch (IOException e) {
+                throw fsyncFailed(e);
             }
         }
+    }
+
+    /** The failure that took this log offline for writes, or null while it is healthy. */
+    public IOException fsyncFailure() {
+        return fsyncFailure;
+    }
+
+    /** Throws (a fresh exception, so each caller's stack shows) once an fsync of this log has failed. */
+    void throwIfFsyncFailed() throws IOException {
+        IOException failure = fsyncFailure;
+        if (failure != null) {
+            throw new IOException(failure.getMessage(), failure);
+        }
+    }
+
+    /** Records the first failed fsync; every later write and flush of this log fails with its message. */
+    private IOException fsyncFailed(IOException cause) {
+        if (fsyncFailure == null) {
+            fsyncFailure = new IOException("partition " + name + " takes no writes until the broker restarts: an fsync "
+                    + "failed (" + cause.getMessage() + "), so bytes written since its last good fsync may not be on disk "
+                    + "(a restart recovers it from its last recovery point, " + recoveryPoint + ")", cause);
+        }
+        return new IOException(fsyncFailure.getMessage(), cause);
     }
 
     /** The point below which this log is known to be on disk (see {@link RecoveryPoint}). */
@@ -193,26 +228,35 @@ public final class PartitionLog {
         // One flush at a time: a second flusher (group commit beside the interval flush) must not find the
         // set empty and return while the first is still inside force(), or a DURABLE ack would come early.
         synchronized (flushLock) {
-            // Taken before any force: it names only bytes written by now, which the forces below cover.
-            Segment head = active;
-            RecoveryPoint end = head.end();
-            for (Segment segment : unflushed) {
-                unflushed.remove(segment); // before force: a write after this re-adds it
+            throwIfFsyncFailed();
+            try {
+                flushSegments();
+            } catch (IOException e) {
+                throw fsyncFailed(e);
+            }
+        }
+    }
+
+    private void flushSegments() throws IOException {
+        // Taken before any force: it names only bytes written by now, which the forces below cover.
+        Segment head = active;
+        RecoveryPoint end = head.end();
+        for (Segment segment : unflushed) {
+            unflushed.remove(segment); // before force: a write after this re-adds it
+            segment.flush();
+        }
+        // The writer marks a segment unflushed only after writing to it, so the set can miss bytes that
+        // `end` already covers; force whatever between the old point and `end` no flush has covered yet.
+        RecoveryPoint from = recoveryPoint;
+        long fromBase = Math.min(from.segmentBase(), head.baseOffset());
+        for (Segment segment : segments.subMap(fromBase, true, head.baseOffset(), true).values()) {
+            int needed = segment == head ? end.position() : segment.size();
+            if (segment.flushedSize() < needed) {
                 segment.flush();
             }
-            // The writer marks a segment unflushed only after writing to it, so the set can miss bytes that
-            // `end` already covers; force whatever between the old point and `end` no flush has covered yet.
-            RecoveryPoint from = recoveryPoint;
-            long fromBase = Math.min(from.segmentBase(), head.baseOffset());
-            for (Segment segment : segments.subMap(fromBase, true, head.baseOffset(), true).values()) {
-                int needed = segment == head ? end.position() : segment.size();
-                if (segment.flushedSize() < needed) {
-                    segment.flush();
-                }
-            }
-            if (!end.equals(from)) {
-                recoveryPoint = end; // published only now that every force above has returned
-            }
+        }
+        if (!end.equals(from)) {
+            recoveryPoint = end; // published only now that every force above has returned
         }
     }
 
@@ -248,10 +292,14 @@ public final class PartitionLog {
         return removed;
     }
 
+    /** Flushes and closes the segments; they are closed even when the flush fails. */
     void close() throws IOException {
-        flush();
-        for (Segment segment : segments.values()) {
-            segment.close();
+        try {
+            flush();
+        } finally {
+            for (Segment segment : segments.values()) {
+                segment.close();
+            }
         }
     }
 

@@ -152,6 +152,11 @@ public final class PartitionWriter implements Runnable {
     }
 
     private void drainOnce() {
+        IOException offline = log.fsyncFailure();
+        if (offline != null) {
+            failQueued(offline);
+            return;
+        }
         int count = 0;
         int bytes = 0;
         int queuedBytes = 0;
@@ -230,6 +235,21 @@ public final class PartitionWriter implements Runnable {
             } else {
                 done.succeed();
             }
+        }
+    }
+
+    /**
+     * After a failed fsync nothing more is written, not even an idempotent producer's duplicate answered with
+     * its original offset: that offset's bytes are the ones whose fsync failed.
+     */
+    private void failQueued(IOException offline) {
+        PendingAppend append;
+        int failed = 0;
+        while (failed < MAX_DRAIN_APPENDS && (append = queue.poll()) != null) {
+            pendingBytes.addAndGet(-append.bytes);
+            pendingAppends.decrementAndGet();
+            append.fail(new IOException(offline.getMessage(), offline));
+            failed++;
         }
     }
 

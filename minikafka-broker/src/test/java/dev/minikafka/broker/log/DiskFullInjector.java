@@ -8,20 +8,28 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A full disk under a live broker, for fault tests: once {@link #install installed}, every segment file
- * opened under a directory that is {@link #fill filled} fails its writes with "No space left on device" after
- * writing part of the bytes (as a real {@code write(2)} does when the last blocks run out), until the
- * directory is {@link #free freed}. Reads, truncation and fsync keep working, as they do on a full disk.
+ * A full or failing disk under a live broker, for fault tests: once {@link #install installed}, every file
+ * the log code opens (segments, indexes, the temporaries of checkpoints and snapshots) under a directory that
+ * is {@link #fill filled} fails its writes with "No space left on device" after writing part of the bytes (as
+ * a real {@code write(2)} does when the last blocks run out), until the directory is {@link #free freed}.
+ * Reads, truncation and fsync keep working, as they do on a full disk. Under a directory whose fsyncs
+ * {@link #failFsyncs fail}, {@code force} throws "Input/output error" after the writes succeeded (a
+ * writeback error), until {@link #healFsyncs healed}; the injector remembers each file's length at its last
+ * successful force, which is what a power cut (or a kernel that dropped the failed pages) would leave.
  */
 public final class DiskFullInjector {
 
     private static final Set<Path> FULL = ConcurrentHashMap.newKeySet();
     private static final AtomicLong FAILED_WRITES = new AtomicLong();
+    private static final Set<Path> FAILING_FSYNCS = ConcurrentHashMap.newKeySet();
+    private static final Map<Path, AtomicLong> FORCES = new ConcurrentHashMap<>();
+    private static final Map<Path, Long> SYNCED_LENGTHS = new ConcurrentHashMap<>();
 
     private DiskFullInjector() {
     }
@@ -33,6 +41,9 @@ public final class DiskFullInjector {
 
     public static void uninstall() {
         FULL.clear();
+        FAILING_FSYNCS.clear();
+        FORCES.clear();
+        SYNCED_LENGTHS.clear();
         LogFiles.setOpener(LogFiles.PLAIN);
     }
 
@@ -44,13 +55,37 @@ public final class DiskFullInjector {
         FULL.remove(dir.toAbsolutePath());
     }
 
+    /** From now on fsyncs of files under {@code dir} fail (their writes still succeed). */
+    public static void failFsyncs(Path dir) {
+        FAILING_FSYNCS.add(dir.toAbsolutePath());
+    }
+
+    public static void healFsyncs(Path dir) {
+        FAILING_FSYNCS.remove(dir.toAbsolutePath());
+    }
+
+    /** fsyncs attempted (failed or not) on files under {@code dir} since {@link #install}. */
+    public static long forcesUnder(Path dir) {
+        Path prefix = dir.toAbsolutePath();
+        return FORCES.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
+    }
+
+    /** The length {@code file} had when its last successful fsync began; 0 when it never had one. */
+    public static long syncedLength(Path file) {
+        return SYNCED_LENGTHS.getOrDefault(file.toAbsolutePath(), 0L);
+    }
+
     /** Writes refused so far, by every injected channel. */
     public static long failedWrites() {
         return FAILED_WRITES.get();
     }
 
     private static boolean isFull(Path file) {
-        for (Path dir : FULL) {
+        return isUnder(file, FULL);
+    }
+
+    private static boolean isUnder(Path file, Set<Path> dirs) {
+        for (Path dir : dirs) {
             if (file.toAbsolutePath().startsWith(dir)) {
                 return true;
             }
@@ -148,7 +183,14 @@ public final class DiskFullInjector {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            Path key = file.toAbsolutePath();
+            FORCES.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            if (isUnder(file, FAILING_FSYNCS)) {
+                throw new IOException("Input/output error");
+            }
+            long covered = delegate.size();
             delegate.force(metaData);
+            SYNCED_LENGTHS.put(key, covered);
         }
 
         @Override
