@@ -1,13 +1,18 @@
 package dev.minikafka.broker.support;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The broker's executable jar, made quick to start again and again as a child JVM. It is extracted once
@@ -38,8 +43,8 @@ public final class BrokerJar {
         }
         Path jar = dir.resolve(execJar.getFileName());
         Path stamp = dir.resolve("extracted-from");
-        FileTime built = Files.getLastModifiedTime(execJar);
-        if (!Files.isRegularFile(stamp) || !Files.readString(stamp).equals(built.toString())) {
+        String built = contentStamp(execJar);
+        if (!Files.isRegularFile(stamp) || !Files.readString(stamp).equals(built)) {
             deleteRecursively(dir);
             Files.createDirectories(dir);
             Process extract = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,9 +54,27 @@ public final class BrokerJar {
                 extract.destroyForcibly();
                 throw new IllegalStateException("could not extract " + execJar + "; see " + dir.resolve("extract.log"));
             }
-            Files.writeString(stamp, built.toString());
+            Files.writeString(stamp, built);
         }
         return new BrokerJar(jar, dir.resolve("broker.jsa"));
+    }
+
+    /**
+     * The names and CRCs of the jar's entries (from its central directory, no inflating): {@code package}
+     * rewrites the jar on every build, but the same classes give the same stamp, so the extraction and its
+     * archive are kept.
+     */
+    private static String contentStamp(Path jar) throws IOException {
+        CRC32 crc = new CRC32();
+        long entries = 0;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                crc.update(entry.getName().getBytes(StandardCharsets.UTF_8));
+                crc.update(ByteBuffer.allocate(16).putLong(entry.getCrc()).putLong(entry.getSize()).flip());
+                entries++;
+            }
+        }
+        return entries + " entries, crc " + Long.toHexString(crc.getValue());
     }
 
     /** Whether a CDS archive was written; without one, every start loads every class from the jars. */
