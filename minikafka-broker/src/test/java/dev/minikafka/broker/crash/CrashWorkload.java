@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import dev.minikafka.client.Acks;
 import dev.minikafka.client.ConsumerConfig;
@@ -31,11 +33,10 @@ final class CrashWorkload implements AutoCloseable {
     private final AckLedger ledger;
     private final String life;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<AssertionError> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AssertionError> problems = new CopyOnWriteArrayList<>();
 
     CrashWorkload(String bootstrap, String topic, AckLedger ledger, String life) {
         this.bootstrap = bootstrap;
@@ -52,17 +53,14 @@ final class CrashWorkload implements AutoCloseable {
         threads.add(Thread.ofPlatform().name("crash-" + life + "consumer").start(this::consume));
     }
 
-    long sent() {
-        return sent.get();
-    }
-
     /**
-     * Waits until this life has acknowledged a record and a commit (or {@code timeout} passed), so a kill
-     * after it interrupts real work even when the machine is slow to start the clients.
+     * Waits until this life has acknowledged a record and a commit, so a kill after it interrupts real work
+     * even when the machine is slow to start the clients; or until the broker is gone (an armed crash point
+     * can halt it before the first ack or commit), or {@code timeout} passed.
      */
-    void awaitProgress(Duration timeout) throws InterruptedException {
+    void awaitProgress(Duration timeout, BooleanSupplier brokerAlive) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while ((acks.get() == 0 || commits.get() == 0) && System.nanoTime() < deadline) {
+        while ((acks.get() == 0 || commits.get() == 0) && brokerAlive.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
     }
@@ -89,7 +87,6 @@ final class CrashWorkload implements AutoCloseable {
                             }
                         }
                     });
-                    sent.incrementAndGet();
                 } catch (RuntimeException e) {
                     pause(); // the broker is gone (killed); stop() follows
                 }
@@ -139,10 +136,18 @@ final class CrashWorkload implements AutoCloseable {
         }
     }
 
-    /** Stops every thread (after the broker is dead, so nothing more can be acknowledged). */
+    /**
+     * Tells every thread to stop (after the broker is dead, so nothing more can be acknowledged), without
+     * waiting: closing clients against a dead broker takes a while, which can overlap the next start.
+     */
+    void stop() {
+        stopping.set(true);
+    }
+
+    /** Stops every thread and waits for it, so every acknowledgement it received is in the ledger. */
     @Override
     public void close() throws InterruptedException {
-        stopping.set(true);
+        stop();
         for (Thread thread : threads) {
             thread.join(Duration.ofSeconds(30));
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.minikafka.broker.support.ChildBroker;
 import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.ConsumerRecord;
 import dev.minikafka.client.MiniKafkaAdmin;
