@@ -25,8 +25,10 @@ import dev.minikafka.protocol.Header;
  * {@code scst_*} routing headers, the binder's own inbound {@code minikafka_*} headers, and the integration
  * framework's per-delivery headers (acknowledgment callback, delivery attempt, source data).
  *
- * <p>Thread-safe. The only state is the last type list read back: a producer sends the same
- * {@code minikafka_headerTypes} value on every record, so it is parsed once, not once per record.
+ * <p>Thread-safe. The only state is what the last message had: a producer sends the same types and content
+ * type on every record, so the {@code minikafka_headerTypes} value is built (sending) and parsed (receiving)
+ * once, not once per record, and a content type's text is encoded once. Each is replaced whole, so a reader on
+ * another thread sees a consistent pair, at worst an older one it then replaces.
  */
 final class MiniKafkaHeaderMapper {
 
@@ -36,45 +38,131 @@ final class MiniKafkaHeaderMapper {
 
     private volatile ParsedTypes lastTypes = new ParsedTypes(new byte[0], Map.of());
 
+    /** The content type last sent and its bytes; replaced whole. Record headers' values are only read. */
+    private record ContentTypeBytes(MimeType mime, byte[] bytes) {
+    }
+
+    private volatile ContentTypeBytes lastContentType = new ContentTypeBytes(null, null);
+
+    /** The content type last received, as bytes and as text; replaced whole. */
+    private record ContentTypeText(byte[] bytes, String text) {
+    }
+
+    private volatile ContentTypeText lastContentTypeText = new ContentTypeText(new byte[0], "");
+
+    /** The type list last sent, with its header; replaced whole. */
+    private volatile TypeList lastSentTypes = TypeList.NONE;
+
+    /** The {@code minikafka_headerTypes} of a message: its typed headers' names and types, in order. */
+    private record TypeList(String[] names, String[] types, Header header) {
+
+        static final TypeList NONE = new TypeList(new String[0], new String[0], null);
+
+        int size() {
+            return names.length;
+        }
+
+        boolean matches(int index, String name, String type) {
+            return index < names.length && names[index].equals(name) && types[index].equals(type);
+        }
+
+        /** The type list of the first {@code count} headers in {@code out}, read from the message's values. */
+        static TypeList of(Header[] out, int count, MessageHeaders headers) {
+            List<String> names = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            StringBuilder spec = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                String name = out[i].key();
+                String type = typeOf(name, headers.get(name));
+                if (type != null) {
+                    names.add(name);
+                    types.add(type);
+                    (spec.isEmpty() ? spec : spec.append(';')).append(name).append('=').append(type);
+                }
+            }
+            return new TypeList(names.toArray(String[]::new), types.toArray(String[]::new),
+                    Header.of(MiniKafkaHeaders.HEADER_TYPES, spec.toString()));
+        }
+    }
+
+    /** {@link #typeOf} for a value that is not sent (objects, channels, callbacks); compared by identity. */
+    private static final String NOT_SENT = new String("not sent");
+
     private static final Set<String> NEVER_SENT = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
             MessageHeaders.ERROR_CHANNEL, MessageHeaders.REPLY_CHANNEL,
             IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK, IntegrationMessageHeaderAccessor.DELIVERY_ATTEMPT,
             IntegrationMessageHeaderAccessor.SOURCE_DATA);
 
+    /**
+     * The record headers for {@code headers}, as an unmodifiable list (a {@code ProducerRecord} keeps such a
+     * list as it is). Per message this allocates a few small arrays, the headers and their values' bytes; the
+     * type list and a repeated content type are reused from the last message that had the same ones.
+     */
     List<Header> fromHeaders(MessageHeaders headers) {
-        List<Header> out = new ArrayList<>(headers.size());
-        StringBuilder types = null;
+        Header[] out = new Header[headers.size() + 1];
+        int count = 0;
+        TypeList types = lastSentTypes;
+        int typed = 0;
+        boolean sameTypes = true;
         for (Map.Entry<String, Object> entry : headers.entrySet()) {
             String name = entry.getKey();
             Object value = entry.getValue();
             if (value == null || NEVER_SENT.contains(name) || name.startsWith("scst_") || name.startsWith("minikafka_")) {
                 continue;
             }
-            String type = null;
+            String type = typeOf(name, value);
+            if (type == NOT_SENT) {
+                continue;
+            }
             byte[] bytes;
             if (value instanceof String s) {
                 bytes = s.getBytes(StandardCharsets.UTF_8);
             } else if (value instanceof byte[] b) {
                 bytes = b;
-                type = "bytes";
-            } else if (MessageHeaders.CONTENT_TYPE.equals(name) && value instanceof MimeType mime) {
-                bytes = mime.toString().getBytes(StandardCharsets.UTF_8);
-            } else if (value instanceof Number || value instanceof Boolean || value instanceof UUID
-                    || value instanceof MimeType || value instanceof Character) {
-                bytes = value.toString().getBytes(StandardCharsets.UTF_8);
-                type = value.getClass().getName();
+            } else if (type == null && value instanceof MimeType mime) {
+                bytes = contentTypeBytes(mime);
             } else {
-                continue;
+                bytes = value.toString().getBytes(StandardCharsets.UTF_8);
             }
-            out.add(new Header(name, bytes));
+            out[count++] = new Header(name, bytes);
             if (type != null) {
-                types = (types == null ? new StringBuilder() : types.append(';')).append(name).append('=').append(type);
+                sameTypes = sameTypes && types.matches(typed, name, type);
+                typed++;
             }
         }
-        if (types != null) {
-            out.add(Header.of(MiniKafkaHeaders.HEADER_TYPES, types.toString()));
+        if (typed > 0) {
+            if (!sameTypes || typed != types.size()) {
+                types = TypeList.of(out, count, headers); // the types changed: rare, so a second pass is fine
+                lastSentTypes = types;
+            }
+            out[count++] = types.header();
         }
-        return out;
+        return List.of(count == out.length ? out : Arrays.copyOf(out, count));
+    }
+
+    /** What {@code minikafka_headerTypes} says a value is: null for text, {@link #NOT_SENT} for what is not sent. */
+    private static String typeOf(String name, Object value) {
+        if (value instanceof String || MessageHeaders.CONTENT_TYPE.equals(name) && value instanceof MimeType) {
+            return null;
+        }
+        if (value instanceof byte[]) {
+            return "bytes";
+        }
+        if (value instanceof Number || value instanceof Boolean || value instanceof UUID || value instanceof MimeType
+                || value instanceof Character) {
+            return value.getClass().getName();
+        }
+        return NOT_SENT;
+    }
+
+    /** A MIME type's text as bytes; the last one is kept, as a producer sends the same content type every time. */
+    private byte[] contentTypeBytes(MimeType mime) {
+        ContentTypeBytes last = lastContentType;
+        if (last.mime() != mime) {
+            last = new ContentTypeBytes(mime, mime.toString().getBytes(StandardCharsets.UTF_8));
+            lastContentType = last;
+        }
+        return last.bytes();
     }
 
     Map<String, Object> toHeaders(List<Header> recordHeaders) {
@@ -90,9 +178,21 @@ final class MiniKafkaHeaderMapper {
             if (MiniKafkaHeaders.HEADER_TYPES.equals(name)) {
                 continue;
             }
-            out.put(name, decode(header, types.get(name)));
+            String type = types.get(name);
+            out.put(name, type == null && header.value() != null && MessageHeaders.CONTENT_TYPE.equals(name)
+                    ? contentTypeText(header.value()) : decode(header, type));
         }
         return out;
+    }
+
+    /** A received content type's text; the last one is kept, as a topic's records mostly share one. */
+    private String contentTypeText(byte[] value) {
+        ContentTypeText last = lastContentTypeText;
+        if (!Arrays.equals(last.bytes(), value)) {
+            last = new ContentTypeText(value.clone(), new String(value, StandardCharsets.UTF_8));
+            lastContentTypeText = last;
+        }
+        return last.text();
     }
 
     private static Object decode(Header header, String type) {

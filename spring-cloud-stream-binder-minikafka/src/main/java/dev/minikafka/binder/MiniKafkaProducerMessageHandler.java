@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import org.springframework.cloud.stream.binder.BinderHeaders;
@@ -24,6 +23,7 @@ import dev.minikafka.client.MiniKafkaProducer;
 import dev.minikafka.client.ProducerConfig;
 import dev.minikafka.client.ProducerRecord;
 import dev.minikafka.client.RecordMetadata;
+import dev.minikafka.client.SendCallback;
 
 /**
  * Sends each message of a producer binding as one record. The payload must be bytes (the framework has
@@ -101,17 +101,33 @@ final class MiniKafkaProducerMessageHandler extends AbstractMessageHandler imple
         }
         ProducerRecord record = new ProducerRecord(destination.getName(), partition(message), null, key(message),
                 payload(message), mapper.fromHeaders(message.getHeaders()));
-        CompletableFuture<RecordMetadata> future = p.send(record);
         if (sync) {
-            awaitAck(message, future);
+            awaitAck(message, p.send(record));
         } else {
-            future.whenComplete((metadata, failure) -> {
-                if (failure == null) {
-                    sent.increment();
-                } else {
-                    sendFailed(message, failure);
-                }
-            });
+            p.send(record, new Outcome(message)); // a refused enqueue (buffer full past maxBlock) calls it at once
+        }
+    }
+
+    /**
+     * The completion of one asynchronous send, called once on the producer's I/O thread (or on the sending
+     * thread when the record could not even be queued): one object per record, where a future and its
+     * continuation were three.
+     */
+    private final class Outcome implements SendCallback {
+
+        private final Message<?> message;
+
+        Outcome(Message<?> message) {
+            this.message = message;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception failure) {
+            if (failure == null) {
+                sent.increment();
+            } else {
+                sendFailed(message, failure);
+            }
         }
     }
 
@@ -156,26 +172,20 @@ final class MiniKafkaProducerMessageHandler extends AbstractMessageHandler imple
         Object key = keyExpression != null
                 ? keyExpression.getValue(evaluationContext, message)
                 : message.getHeaders().get(MiniKafkaHeaders.MESSAGE_KEY);
-        return bytes(key, k -> k.toString().getBytes(StandardCharsets.UTF_8));
+        return switch (key) {
+            case null -> null;
+            case byte[] b -> b;
+            default -> key.toString().getBytes(StandardCharsets.UTF_8);
+        };
     }
 
     private static byte[] payload(Message<?> message) {
-        return bytes(message.getPayload(), p -> {
-            throw new MessageHandlingException(message, "the payload must be byte[] after the framework's conversion, was "
-                    + p.getClass().getName() + " (is useNativeEncoding set without an encoder?)");
-        });
-    }
-
-    private static byte[] bytes(Object value, Function<Object, byte[]> otherwise) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof byte[] b) {
-            return b;
-        }
-        if (value instanceof String s) {
-            return s.getBytes(StandardCharsets.UTF_8);
-        }
-        return otherwise.apply(value);
+        return switch (message.getPayload()) {
+            case byte[] b -> b;
+            case String s -> s.getBytes(StandardCharsets.UTF_8);
+            default -> throw new MessageHandlingException(message, "the payload must be byte[] after the framework's "
+                    + "conversion, was " + message.getPayload().getClass().getName()
+                    + " (is useNativeEncoding set without an encoder?)");
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.minikafka.binder;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -13,23 +14,36 @@ import dev.minikafka.client.TopicPartition;
  * What one consumer may commit: per partition, the offset after the last record that is done with (processed,
  * recovered, or acknowledged), and what was committed last, so that only moved offsets are sent.
  *
+ * <p>One consumer reads one topic, so both are arrays indexed by partition number ({@link #NONE} where there is
+ * nothing): marking a record done allocates nothing, which matters as it happens once per record. Maps are
+ * built only when offsets are committed.
+ *
  * <p>Thread-safety: owned by the consumer's thread, except {@link #acknowledged}, which any thread may call
  * (a manual acknowledgement); those are queued and folded in by {@link #toCommit}.
  */
 final class OffsetTracker {
 
+    private static final long NONE = -1;
+
     private final String topic;
-    private final Map<TopicPartition, Long> done = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private long[] done = new long[0];
+    private long[] committed = new long[0];
     private final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
 
     OffsetTracker(String topic) {
         this.topic = topic;
     }
 
+    /** This record is done with; a commit may move past it. */
+    void processed(ConsumerRecord record) {
+        advance(record.partition(), record.offset() + 1);
+    }
+
     /** These records are done with; a commit may move past them. */
     void processed(List<ConsumerRecord> records) {
-        records.forEach(r -> done.merge(r.topicPartition(), r.offset() + 1, Math::max));
+        for (int i = 0, n = records.size(); i < n; i++) {
+            processed(records.get(i));
+        }
     }
 
     /** From any thread: the application acknowledged these records. */
@@ -41,31 +55,52 @@ final class OffsetTracker {
     Map<TopicPartition, Long> toCommit(Collection<TopicPartition> partitions) {
         long[] ack;
         while ((ack = acknowledged.poll()) != null) {
-            done.merge(new TopicPartition(topic, (int) ack[0]), ack[1], Math::max);
+            advance((int) ack[0], ack[1]);
         }
         Map<TopicPartition, Long> moved = new HashMap<>();
-        done.forEach((tp, offset) -> {
-            if (partitions.contains(tp) && !offset.equals(committed.get(tp))) {
-                moved.put(tp, offset);
+        for (TopicPartition tp : partitions) {
+            int p = tp.partition();
+            if (tp.topic().equals(topic) && p < done.length && done[p] != NONE && done[p] != committed[p]) {
+                moved.put(tp, done[p]);
             }
-        });
+        }
         return moved;
     }
 
     void committed(Map<TopicPartition, Long> offsets) {
-        committed.putAll(offsets);
+        offsets.forEach((tp, offset) -> {
+            if (tp.topic().equals(topic) && tp.partition() < committed.length) {
+                committed[tp.partition()] = offset;
+            }
+        });
     }
 
     /** These partitions are no longer ours: whatever is not committed for them is the next owner's to redo. */
     void forget(Collection<TopicPartition> partitions) {
-        partitions.forEach(tp -> {
-            done.remove(tp);
-            committed.remove(tp);
-        });
+        for (TopicPartition tp : partitions) {
+            if (tp.topic().equals(topic) && tp.partition() < done.length) {
+                done[tp.partition()] = NONE;
+                committed[tp.partition()] = NONE;
+            }
+        }
     }
 
     void clear() {
-        done.clear();
-        committed.clear();
+        Arrays.fill(done, NONE);
+        Arrays.fill(committed, NONE);
+    }
+
+    private void advance(int partition, long next) {
+        if (partition >= done.length) {
+            int length = Math.max(partition + 1, done.length * 2);
+            int from = done.length;
+            done = Arrays.copyOf(done, length);
+            committed = Arrays.copyOf(committed, length);
+            Arrays.fill(done, from, length, NONE);
+            Arrays.fill(committed, from, length, NONE);
+        }
+        if (next > done[partition]) {
+            done[partition] = next;
+        }
     }
 }

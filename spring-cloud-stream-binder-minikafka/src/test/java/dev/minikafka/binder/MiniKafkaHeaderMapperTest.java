@@ -13,6 +13,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
 
+import dev.minikafka.client.ProducerRecord;
 import dev.minikafka.protocol.Header;
 
 class MiniKafkaHeaderMapperTest {
@@ -67,6 +68,31 @@ class MiniKafkaHeaderMapperTest {
 
         assertThat(received).containsEntry("n", "not-a-number").containsEntry("mime", "text/plain");
         assertThat(MimeType.valueOf((String) received.get("mime"))).isEqualTo(MimeTypeUtils.TEXT_PLAIN);
+    }
+
+    @Test
+    void shouldSendEachMessagesOwnTypeListWhenTheTypesChangeFromMessageToMessage() {
+        MessageHeaders asLong = MessageBuilder.withPayload("x").setHeader("n", 7L).build().getHeaders();
+        MessageHeaders asInteger = MessageBuilder.withPayload("x").setHeader("n", 7).build().getHeaders();
+        MessageHeaders twoTyped = MessageBuilder.withPayload("x").setHeader("n", 7).setHeader("f", true).build().getHeaders();
+        MessageHeaders untyped = MessageBuilder.withPayload("x").setHeader("n", "7").build().getHeaders();
+
+        assertThat(mapper.toHeaders(mapper.fromHeaders(asLong))).containsEntry("n", 7L);
+        assertThat(mapper.toHeaders(mapper.fromHeaders(asLong))).containsEntry("n", 7L);
+        assertThat(mapper.toHeaders(mapper.fromHeaders(asInteger))).containsEntry("n", 7);
+        assertThat(mapper.toHeaders(mapper.fromHeaders(twoTyped))).containsEntry("n", 7).containsEntry("f", true);
+        assertThat(mapper.toHeaders(mapper.fromHeaders(asInteger))).containsEntry("n", 7).doesNotContainKey("f");
+        assertThat(mapper.fromHeaders(untyped)).extracting(Header::key).containsExactly("n");
+        assertThat(mapper.toHeaders(mapper.fromHeaders(asLong))).containsEntry("n", 7L);
+    }
+
+    @Test
+    void shouldGiveAListTheProducerRecordKeepsAsItIs() {
+        MessageHeaders sent = MessageBuilder.withPayload("x").setHeader("n", 7L).setHeader("s", "t").build().getHeaders();
+
+        List<Header> headers = mapper.fromHeaders(sent);
+
+        assertThat(new ProducerRecord("t", null, null, null, new byte[0], headers).headers()).isSameAs(headers);
     }
 
     @Test

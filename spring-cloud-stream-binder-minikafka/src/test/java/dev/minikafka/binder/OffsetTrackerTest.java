@@ -48,6 +48,30 @@ class OffsetTrackerTest {
         assertThat(offsets.toCommit(Set.of(P0, P1))).containsOnlyKeys(P0);
     }
 
+    @Test
+    void shouldTrackRecordsOneByOneOnAnyPartitionAndIgnoreOtherTopics() {
+        offsets.processed(record(9, 41));
+        offsets.processed(record(2, 7));
+        offsets.processed(record(9, 40)); // an earlier offset (a redelivery) never moves the position back
+
+        TopicPartition p9 = new TopicPartition("t", 9);
+        TopicPartition p2 = new TopicPartition("t", 2);
+        Map<TopicPartition, Long> moved = offsets.toCommit(Set.of(p9, p2, new TopicPartition("other", 9), P0));
+
+        assertThat(moved).containsExactlyInAnyOrderEntriesOf(Map.of(p9, 42L, p2, 8L));
+    }
+
+    @Test
+    void shouldOfferAPartitionAgainAfterItWasForgottenAndProcessedAnew() {
+        offsets.processed(record(1, 5));
+        offsets.committed(offsets.toCommit(Set.of(P1)));
+        offsets.forget(Set.of(P1));
+
+        offsets.processed(record(1, 5)); // the partition came back and its record was read again
+
+        assertThat(offsets.toCommit(Set.of(P1))).containsExactlyEntriesOf(Map.of(P1, 6L));
+    }
+
     private static ConsumerRecord record(int partition, long offset) {
         return new ConsumerRecord("t", partition, offset, 0L, null, new byte[0], List.of());
     }

@@ -183,6 +183,13 @@ public class MiniKafkaBinderConfigurationProperties {
         /** Longest pause between reconnection attempts. */
         private Duration reconnectBackoffMax = Duration.ofSeconds(10);
 
+        /**
+         * How often processed offsets are committed while records flow (as Kafka's auto.commit.interval.ms);
+         * 0 commits after every poll. Partitions are also committed before they are revoked and on stop. A
+         * consumer that dies without stopping has its records since the last commit delivered again.
+         */
+        private Duration commitInterval = Duration.ofSeconds(1);
+
         public Duration getPollTimeout() {
             return pollTimeout;
         }
@@ -229,6 +236,14 @@ public class MiniKafkaBinderConfigurationProperties {
 
         public void setReconnectBackoff(Duration reconnectBackoff) {
             this.reconnectBackoff = reconnectBackoff;
+        }
+
+        public Duration getCommitInterval() {
+            return commitInterval;
+        }
+
+        public void setCommitInterval(Duration commitInterval) {
+            this.commitInterval = commitInterval;
         }
 
         public Duration getReconnectBackoffMax() {

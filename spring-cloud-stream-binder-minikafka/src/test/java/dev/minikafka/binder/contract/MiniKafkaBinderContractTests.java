@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -35,7 +36,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.minikafka.binder.MiniKafkaBinderHealthIndicator;
 import dev.minikafka.binder.MiniKafkaHeaders;
 import dev.minikafka.binder.properties.MiniKafkaBinderConfigurationProperties;
+import dev.minikafka.client.ConsumerConfig;
+import dev.minikafka.client.MiniKafkaConsumer;
 import dev.minikafka.client.Murmur2Partitioner;
+import dev.minikafka.client.TopicPartition;
 import dev.minikafka.broker.BrokerApplication;
 
 /**
@@ -144,6 +148,42 @@ class MiniKafkaBinderContractTests extends FullBinderContractTests {
 
         var second = start("sink", binding);
         assertThat(payloads(received(second, "sink"), 1)).containsExactly("c");
+    }
+
+    @Test
+    void processedRecordsAreCommittedOnTheIntervalWhileRunningAndOnStopWithinIt() {
+        String topic = unique("interval");
+        String[] binding = {"--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=interval"};
+        var ticking = start("sink", with(binding, "--spring.cloud.stream.minikafka.binder.consumer.commit-interval=100ms"));
+        send(ticking, "out", "a", "b");
+        messages(received(ticking, "sink"), 2);
+        try (var reader = new MiniKafkaConsumer(ConsumerConfig.builder(brokers).groupId("interval").build())) {
+            TopicPartition p0 = new TopicPartition(topic, 0);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!Long.valueOf(2).equals(reader.committed(Set.of(p0)).get(p0)) && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+            assertThat(reader.committed(Set.of(p0))).as("committed while the binding runs").containsEntry(p0, 2L);
+        }
+        ticking.close();
+
+        var idle = start("sink", with(binding, "--spring.cloud.stream.minikafka.binder.consumer.commit-interval=1h"));
+        send(idle, "out", "c");
+        assertThat(payloads(received(idle, "sink"), 1)).containsExactly("c");
+        idle.close(); // within the hour: only the commit on stop covers "c"
+
+        var third = start("sink", binding);
+        send(third, "out", "d");
+        assertThat(payloads(received(third, "sink"), 1)).containsExactly("d");
+    }
+
+    private static String[] with(String[] properties, String more) {
+        String[] all = java.util.Arrays.copyOf(properties, properties.length + 1);
+        all[properties.length] = more;
+        return all;
     }
 
     @Test
