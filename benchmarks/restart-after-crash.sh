@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Restart after a crash: produce ~1 GB into a broker, kill -9 it, start it again with the command
 # ./start.sh uses (scripts/broker-launch.sh: unpacked jar, JDK 25 AOT cache) and time until the gRPC port
-# answers an Admin.ListTopics call that names the topic. RUNS runs (default 3), the median printed.
+# answers an Admin.ListTopics call that names the topic. RUNS restarts per build (default 3), each from a
+# copy of the same crash image, builds alternating; the median printed.
 #
 #   benchmarks/restart-after-crash.sh                      # the broker built in this checkout
 #   benchmarks/restart-after-crash.sh A.jar B.jar          # alternate two builds' -exec.jars run by run
@@ -82,18 +83,28 @@ for jar in "${jars[@]}"; do
   jars_abs+=("$jar")
 done
 
+# One crash image for every run: the first build produces ~1 GB and is killed at once; each timed restart
+# starts from a fresh copy of that image, so every build recovers exactly the same tail.
+crashed="$WORK/crashed"
+if [ ! -d "$crashed" ]; then
+  rm -rf "$WORK/data"
+  launch "${jars_abs[0]}" "$WORK/data"
+  wait_serving "" >/dev/null # the first start: no topic yet
+  java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -jar "$bench_jar" produce \
+    --bootstrap "127.0.0.1:$GRPC_PORT" --topic crash --records "$RECORDS" --threads 2 >"$WORK/produce.log" 2>&1
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  mv "$WORK/data" "$crashed"
+fi
+echo "crash image: $(du -sm "$crashed" | cut -f1) MB on disk ($crashed; delete it to produce a new one)"
+
 declare -A results
 for run in $(seq 1 "$RUNS"); do
   for jar in "${jars_abs[@]}"; do
     data="$WORK/data"
     rm -rf "$data"
-    launch "$jar" "$data"
-    wait_serving "" >/dev/null # the first start: no topic yet
-    java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -jar "$bench_jar" produce \
-      --bootstrap "127.0.0.1:$GRPC_PORT" --topic crash --records "$RECORDS" --threads 2 >"$WORK/produce.log" 2>&1
-    kill -9 "$pid"
-    wait "$pid" 2>/dev/null || true
-    size=$(du -sm "$data" | cut -f1)
+    cp -a "$crashed" "$data"
     launch "$jar" "$data"
     ms=$(wait_serving crash)
     kill -9 "$pid"
@@ -101,7 +112,7 @@ for run in $(seq 1 "$RUNS"); do
     pid=""
     results[$jar]+="$ms "
     spring=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$WORK/broker.log" | tail -n 1 | grep -o '[0-9.]* seconds' || true)
-    echo "run $run  $jar  ${size} MB on disk  serving after ${ms} ms  (Spring's own count: ${spring:-?};" \
+    echo "run $run  $jar  serving after ${ms} ms  (Spring's own count: ${spring:-?};" \
       "load average $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
