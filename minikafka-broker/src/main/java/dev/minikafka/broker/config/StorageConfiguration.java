@@ -29,6 +29,9 @@ public class StorageConfiguration {
                 properties.retentionCheckInterval().toMillis(), clock::millis);
         manager.setProducerStateConfig(new ProducerStateConfig(properties.producerIdExpiration().toMillis(),
                 properties.maxProducersPerPartition()));
+        // The partitions' crash checks run beside the rest of start-up (JPA, Flyway, the servers), which
+        // keeps mostly one core busy; the topic registry waits only for what is not done when it loads.
+        manager.openAllInBackground(Runtime.getRuntime().availableProcessors());
         return manager;
     }
 }

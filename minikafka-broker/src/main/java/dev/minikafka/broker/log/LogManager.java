@@ -14,8 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +65,11 @@ public final class LogManager implements AutoCloseable {
     /** Segments removed by retention whose files are not deleted yet. */
     private final java.util.Set<Segment> pendingDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, PartitionWriter> writers = new ConcurrentHashMap<>();
+    /**
+     * Partitions being opened by {@link #openAllInBackground}, until {@link #getOrCreate} (or delete, or close)
+     * claims them into {@link #writers}.
+     */
+    private final Map<String, Future<PartitionWriter>> opening = new ConcurrentHashMap<>();
     private final RecoveryPointCheckpoint checkpoint;
     /**
      * The points read at open, for partitions not opened yet: carried into every checkpoint written, so a
@@ -90,7 +98,10 @@ public final class LogManager implements AutoCloseable {
         this.clock = clock;
         this.writerPool = Executors.newFixedThreadPool(writerThreads, threads("log-writer"));
         this.flushPool = Executors.newFixedThreadPool(writerThreads, threads("log-flusher"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-scheduler"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("log-scheduler"));
+        // close() lets a running task finish but starts no other: the delayed file deletes it runs itself.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = scheduler;
     }
 
     /**
@@ -148,6 +159,92 @@ public final class LogManager implements AutoCloseable {
         return cleanShutdown;
     }
 
+    /**
+     * Starts opening (and, after a crash, recovering) every partition on disk on {@code threads} background
+     * threads, so that the checks overlap the rest of the broker's start-up instead of following it.
+     * {@link #getOrCreate} then waits for the partition it asks for. Opened with the default
+     * {@link LogConfig}: recovery uses only its index interval, which no topic changes; getOrCreate applies
+     * the topic's own config. Call once, before the first getOrCreate.
+     */
+    public void openAllInBackground(int threads) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (PARTITION_DIR.matcher(name).matches()) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not list {} to open its logs early; they open on first use", dataDir, e);
+            return;
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, names.size()), threads("log-recovery"));
+        long started = System.nanoTime();
+        AtomicInteger left = new AtomicInteger(names.size());
+        for (String name : names) {
+            opening.put(name, pool.submit(() -> {
+                try {
+                    return openPartition(name, LogConfig.defaults());
+                } finally {
+                    if (left.decrementAndGet() == 0) {
+                        log.info("Opened {} partition logs in {} ms", names.size(),
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    }
+                }
+            }));
+        }
+        pool.shutdown(); // its threads end when the last partition is open
+    }
+
+    private PartitionWriter openPartition(String name, LogConfig config) throws IOException {
+        PartitionLog partitionLog;
+        ProducerStateTable producers;
+        try {
+            partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
+                    checkpointed.get(name), clock.getAsLong());
+            producers = ProducerStateLoader.load(partitionLog, producerStateConfig, clock.getAsLong());
+        } catch (IOException | RuntimeException e) {
+            failedRecoveries.add(name);
+            throw new IOException("could not open (recover) partition " + name + " in " + dataDir.resolve(name)
+                    + ": " + e.getMessage() + "; it is not marked clean, so the next start checks it again", e);
+        }
+        return new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes, producers);
+    }
+
+    /** Waits for a background open of {@code name} and returns its writer; null when none was started. */
+    private PartitionWriter claimOpening(String name) throws IOException {
+        Future<PartitionWriter> pending = opening.remove(name);
+        if (pending == null) {
+            return null;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return pending.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the open is on its way; a half-claimed partition would be lost
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("could not open " + name, e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** The writer of a partition, opening (and recovering) its log on first use. */
     public PartitionWriter getOrCreate(String topic, int partition, LogConfig config) throws IOException {
         String name = topic + "-" + partition;
@@ -162,18 +259,12 @@ public final class LogManager implements AutoCloseable {
             }
             writer = writers.get(name);
             if (writer == null) {
-                PartitionLog partitionLog;
-                ProducerStateTable producers;
-                try {
-                    partitionLog = LogRecovery.open(name, dataDir.resolve(name), config, cleanShutdown,
-                            checkpointed.get(name), clock.getAsLong());
-                    producers = ProducerStateLoader.load(partitionLog, producerStateConfig, clock.getAsLong());
-                } catch (IOException | RuntimeException e) {
-                    failedRecoveries.add(name);
-                    throw new IOException("could not open (recover) partition " + name + " in " + dataDir.resolve(name)
-                            + ": " + e.getMessage() + "; it is not marked clean, so the next start checks it again", e);
+                writer = claimOpening(name);
+                if (writer != null) {
+                    writer.log().updateConfig(config);
+                } else {
+                    writer = openPartition(name, config);
                 }
-                writer = new PartitionWriter(partitionLog, writerPool, flushPool, clock, pendingAppendBytes, producers);
                 writers.put(name, writer);
             }
             return writer;
@@ -199,6 +290,15 @@ public final class LogManager implements AutoCloseable {
     /** Closes and deletes every partition of {@code topic}; appends still queued fail. */
     public synchronized void deleteLogs(String topic) throws IOException {
         String prefix = topic + "-";
+        for (String name : List.copyOf(opening.keySet())) {
+            Matcher matcher = PARTITION_DIR.matcher(name);
+            if (matcher.matches() && matcher.group(1).equals(topic)) {
+                PartitionWriter opened = claimOpening(name);
+                if (opened != null) {
+                    writers.put(name, opened); // closed and deleted with the others just below
+                }
+            }
+        }
         for (String name : List.copyOf(writers.keySet())) {
             Matcher matcher = PARTITION_DIR.matcher(name);
             if (matcher.matches() && matcher.group(1).equals(topic)) {
@@ -321,6 +421,17 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        for (String name : List.copyOf(opening.keySet())) {
+            try {
+                PartitionWriter opened = claimOpening(name);
+                if (opened != null) {
+                    writers.put(name, opened); // closed below like the rest, so its state is saved
+                }
+            } catch (IOException | RuntimeException e) {
+                // openPartition listed it in failedRecoveries: not marked clean, the next start checks it again
+                log.error("Could not open {}", name, e);
+            }
+        }
         writers.values().forEach(PartitionWriter::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (writers.values().stream().anyMatch(w -> !w.isIdle()) && System.nanoTime() < deadline) {
@@ -335,7 +446,9 @@ public final class LogManager implements AutoCloseable {
         flushPool.shutdown();
         awaitQuietly(writerPool);
         awaitQuietly(flushPool);
-        scheduler.shutdownNow();
+        // Not shutdownNow: interrupting a checkpoint inside force() closes the segment's channel
+        // (ClosedByInterruptException), and the close below then fails and writes no clean-shutdown marker.
+        scheduler.shutdown();
         awaitQuietly(scheduler); // a checkpoint in progress finishes before the final one below
         List.copyOf(pendingDeletes).forEach(this::deleteNow);
         List<String> unclean = new ArrayList<>(failedRecoveries);

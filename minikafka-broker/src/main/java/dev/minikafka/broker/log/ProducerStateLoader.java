@@ -1,7 +1,6 @@
 package dev.minikafka.broker.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -23,7 +22,8 @@ final class ProducerStateLoader {
 
     /** Two, not one: a crash just after a roll leaves the active segment almost empty. */
     static final int SEGMENTS_WITHOUT_SNAPSHOT = 2;
-    private static final int READ_BYTES = 1024 * 1024;
+    /** Enough for the headers of many small batches at once, and one header of a large batch. */
+    private static final int HEADER_WINDOW_BYTES = 8 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ProducerStateLoader.class);
 
     private ProducerStateLoader() {
@@ -60,25 +60,24 @@ final class ProducerStateLoader {
         return table;
     }
 
-    /** Applies every batch in {@code [from, end)} to the table; returns how many were read. */
+    /**
+     * Applies every batch in {@code [from, end)} to the table; returns how many were read. Only the batch
+     * headers are read: the table needs nothing from the records, and after a crash this may be a whole
+     * active segment (256 MB by default) per partition.
+     */
     private static long replay(PartitionLog partition, ProducerStateTable table, long from, long end) throws IOException {
-        long next = from;
         long count = 0;
-        while (next < end) {
-            ByteBuffer read = partition.read(next, READ_BYTES).batches();
-            if (!read.hasRemaining()) {
-                break;
+        List<Segment> segments = partition.segments();
+        for (int i = 0; i < segments.size(); i++) {
+            boolean before = i + 1 < segments.size() && segments.get(i + 1).baseOffset() <= from;
+            if (before || segments.get(i).baseOffset() >= end) {
+                continue;
             }
-            int limit = read.limit();
-            for (int pos = read.position(); pos < limit; pos += RecordBatch.sizeInBytes(read, pos)) {
-                long last = RecordBatch.lastOffset(read, pos);
-                if (last < next) {
-                    continue; // the read began at the segment's batch holding `next`
+            count += segments.get(i).forEachBatchHeader(from, HEADER_WINDOW_BYTES, (window, pos) -> {
+                if (RecordBatch.baseOffset(window, pos) < end) {
+                    table.appended(window, pos, RecordBatch.maxTimestamp(window, pos));
                 }
-                table.appended(read, pos, RecordBatch.maxTimestamp(read, pos));
-                next = last + 1;
-                count++;
-            }
+            });
         }
         return count;
     }

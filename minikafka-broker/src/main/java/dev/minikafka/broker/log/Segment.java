@@ -280,6 +280,41 @@ final class Segment {
         return out;
     }
 
+    /** Receives one batch header at {@code pos} in {@code window}: the header fields only, no records. */
+    interface HeaderVisitor {
+        void visit(ByteBuffer window, int pos);
+    }
+
+    /**
+     * Calls {@code visitor} with the header of every batch whose last offset is at least {@code fromOffset},
+     * in order; returns how many. Reads the file through a window of {@code windowBytes} (at least a header)
+     * instead of whole batches, so a log of large batches costs one small read per batch.
+     */
+    long forEachBatchHeader(long fromOffset, int windowBytes, HeaderVisitor visitor) throws IOException {
+        int end = size();
+        int position = findBatch(fromOffset, offsetIndex.lookup(fromOffset), end);
+        if (position < 0) {
+            return 0;
+        }
+        ByteBuffer window = ByteBuffer.allocate(Math.max(windowBytes, BatchLayout.HEADER_SIZE));
+        long count = 0;
+        int windowStart = -1; // file position of window[0]; -1 before the first read
+        while (position + BatchLayout.HEADER_SIZE <= end) {
+            if (windowStart < 0 || position + BatchLayout.HEADER_SIZE > windowStart + window.limit()) {
+                window.clear();
+                window.limit((int) Math.min(window.capacity(), end - position));
+                readFully(window, position);
+                window.flip();
+                windowStart = position;
+            }
+            int pos = position - windowStart;
+            visitor.visit(window, pos);
+            count++;
+            position += RecordBatch.sizeInBytes(window, pos);
+        }
+        return count;
+    }
+
     /** The first offset at or after {@code timestamp} in this segment, or -1 when there is none here. */
     long offsetForTimestamp(long timestamp) throws IOException {
         if (maxTimestamp < timestamp) {

@@ -137,6 +137,38 @@ class IdempotentAppendTest {
         assertThat(offer(recovered, batch(PID, 0, 40, 1)).baseOffset()).isEqualTo(80);
     }
 
+    @Test
+    void shouldRebuildTheStateFromBatchesLargerThanTheHeaderWindowAndMixedSizes() throws Exception {
+        PartitionWriter writer = open(LogConfig.defaults());
+        // 20 KB batches (a header per 8 KiB window read and headers past its end) between small ones
+        // (many headers per window): the replay must land on every header either way.
+        for (int i = 0; i < 12; i++) {
+            assertThat(offer(writer, largeBatch(PID, i, 20_000)).error()).isNull();
+            if (i % 3 == 0) {
+                assertThat(offer(writer, batch(PID + 1, 0, i / 3, 1)).error()).isNull();
+            }
+        }
+        Path crashCopy = Files.createDirectories(copyRoot.resolve("crashed"));
+        copyTree(dataDir, crashCopy); // no snapshot was taken (no roll, no close): the replay reads the whole log
+        manager.close();
+        manager = LogTestSupport.openManager(crashCopy, System::currentTimeMillis);
+        PartitionWriter recovered = manager.getOrCreate("events", 0, LogConfig.defaults());
+        assertThat(recovered.log().logEndOffset()).isEqualTo(16);
+        assertThat(offer(recovered, largeBatch(PID, 11, 20_000)).batchOffsets()).as("a retry of the last batch")
+                .containsExactly(15L);
+        assertThat(offer(recovered, batch(PID + 1, 0, 3, 1)).batchOffsets()).as("a retry of the last small one")
+                .containsExactly(13L);
+        assertThat(offer(recovered, largeBatch(PID, 13, 20_000)).error()).isInstanceOf(SequenceException.class);
+        assertThat(offer(recovered, largeBatch(PID, 12, 20_000)).baseOffset()).isEqualTo(16);
+    }
+
+    /** One record of {@code valueBytes}, so the batch is larger than the replay's read window. */
+    private static ByteBuffer largeBatch(long producerId, int sequence, int valueBytes) {
+        dev.minikafka.protocol.RecordBatchBuilder builder = new dev.minikafka.protocol.RecordBatchBuilder(valueBytes + 256);
+        builder.append(System.currentTimeMillis(), null, new byte[valueBytes], java.util.List.of());
+        return LogTestSupport.copy(builder.build(producerId, (short) 0, sequence));
+    }
+
     private static void copyTree(Path from, Path to) throws java.io.IOException {
         try (var paths = Files.walk(from)) {
             for (Path source : paths.toList()) {

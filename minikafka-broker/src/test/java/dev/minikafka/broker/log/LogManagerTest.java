@@ -164,4 +164,57 @@ class LogManagerTest {
         writer.offer(batch(1, "late"), false, ack);
         assertThat(ack.get().error()).hasMessageContaining("shutting down");
     }
+
+    @Test
+    void shouldOpenThePartitionsOnDiskInTheBackgroundAndHandThemOutWithTheTopicsConfig() throws Exception {
+        append(manager.getOrCreate("orders", 0, LogConfig.defaults()), batch(1, "a", "b"));
+        append(manager.getOrCreate("orders", 1, LogConfig.defaults()), batch(1, "c"));
+        manager.close();
+
+        manager = openManager(dataDir, System::currentTimeMillis);
+        manager.openAllInBackground(2);
+        LogConfig changed = config(2048, 512).withRetention(1000, 5000);
+        PartitionWriter orders0 = manager.getOrCreate("orders", 0, changed);
+        PartitionWriter orders1 = manager.getOrCreate("orders", 1, LogConfig.defaults());
+
+        assertThat(values(readAll(orders0.log(), 0))).containsExactly("a", "b");
+        assertThat(values(readAll(orders1.log(), 0))).containsExactly("c");
+        assertThat(orders0.log().config()).as("the topic's config, not the one it was opened with").isEqualTo(changed);
+        assertThat(manager.getOrCreate("orders", 0, changed)).isSameAs(orders0);
+        assertThat(append(orders0, batch(2, "d"))).isEqualTo(2);
+        assertThat(manager.getOrCreate("orders", 2, LogConfig.defaults()).log().logEndOffset())
+                .as("a partition not on disk opens as before").isZero();
+    }
+
+    @Test
+    void shouldDeleteATopicWhosePartitionsAreStillOpeningInTheBackground() throws Exception {
+        append(manager.getOrCreate("orders", 0, LogConfig.defaults()), batch(1, "a"));
+        append(manager.getOrCreate("clicks", 0, LogConfig.defaults()), batch(1, "b"));
+        manager.close();
+
+        manager = openManager(dataDir, System::currentTimeMillis);
+        manager.openAllInBackground(2);
+        manager.deleteLogs("orders");
+
+        assertThat(dataDir.resolve("orders-0")).doesNotExist();
+        assertThat(manager.getOrCreate("orders", 0, LogConfig.defaults()).log().logEndOffset()).isZero();
+        assertThat(values(readAll(manager.getOrCreate("clicks", 0, LogConfig.defaults()).log(), 0))).containsExactly("b");
+    }
+
+    @Test
+    void shouldCloseCleanlyWithPartitionsOpenedInTheBackgroundButNeverAskedFor() throws Exception {
+        PartitionWriter writer = manager.getOrCreate("orders", 0, LogConfig.defaults());
+        append(writer, batch(1, "a", "b", "c"));
+        manager.close();
+
+        manager = openManager(dataDir, System::currentTimeMillis);
+        manager.openAllInBackground(1);
+        manager.close();
+
+        assertThat(dataDir.resolve(LogManager.CLEAN_SHUTDOWN_MARKER)).exists();
+        manager = openManager(dataDir, System::currentTimeMillis);
+        assertThat(manager.openedAfterCleanShutdown()).isTrue();
+        assertThat(values(readAll(manager.getOrCreate("orders", 0, LogConfig.defaults()).log(), 0)))
+                .containsExactly("a", "b", "c");
+    }
 }
