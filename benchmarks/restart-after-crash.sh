@@ -91,7 +91,8 @@ if [ ! -d "$crashed" ]; then
   launch "${jars_abs[0]}" "$WORK/data"
   wait_serving "" >/dev/null # the first start: no topic yet
   java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -jar "$bench_jar" produce \
-    --bootstrap "127.0.0.1:$GRPC_PORT" --topic crash --records "$RECORDS" --threads 2 >"$WORK/produce.log" 2>&1
+    --bootstrap "127.0.0.1:$GRPC_PORT" --topic crash --records "$RECORDS" --threads 2 --timeout 20m \
+    >"$WORK/produce.log" 2>&1 || echo "produce ended early (see $WORK/produce.log); crashing with what was written"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""

@@ -3,8 +3,13 @@ package dev.minikafka.broker.config;
 import java.io.IOException;
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
 
 import dev.minikafka.broker.log.LogManager;
 import dev.minikafka.broker.log.ProducerStateConfig;
@@ -20,6 +25,25 @@ public class StorageConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * Makes every {@link DataSource} depend on the {@link LogManager}, so the logs start opening (on their
+     * own threads) before the connection pool, Flyway and Hibernate start, and their checks overlap those
+     * instead of following them: otherwise the log manager is created only when the topic registry needs it,
+     * after the database, and the registry waits for all of it.
+     */
+    @Bean
+    static BeanFactoryPostProcessor openLogsBeforeTheDatabase() {
+        return beanFactory -> {
+            if (!beanFactory.containsBeanDefinition("logManager")) {
+                return; // a test slice with a database and no logs
+            }
+            for (String name : beanFactory.getBeanNamesForType(DataSource.class, true, false)) {
+                BeanDefinition definition = beanFactory.getBeanDefinition(name);
+                definition.setDependsOn(StringUtils.addStringToArray(definition.getDependsOn(), "logManager"));
+            }
+        };
     }
 
     @Bean(destroyMethod = "close")
