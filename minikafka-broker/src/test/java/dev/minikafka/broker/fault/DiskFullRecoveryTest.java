@@ -59,9 +59,9 @@ class DiskFullRecoveryTest {
 
     /**
      * Partition 0's recovery rebuilds its offset index (no checkpoint: every segment is rescanned) and cuts a
-     * torn batch, then cannot write the index back. Partition 1, never reached, holds a batch whose header
-     * looks whole but whose CRC fails: trusted after a wrongly written clean-shutdown marker, it would be
-     * served.
+     * torn batch, then cannot write the index back. Partition 1 holds a batch whose header looks whole but
+     * whose CRC fails: partitions open in parallel, so the failed start may or may not have recovered it, but
+     * had it not and had a clean-shutdown marker been wrongly written, the next start would trust and serve it.
      */
     @Test
     void aPartitionWhoseRecoveryHitsAFullDiskIsNamedNeverMarkedCleanAndRecoveredOnceSpaceReturns() throws Exception {
@@ -95,6 +95,7 @@ class DiskFullRecoveryTest {
         long size1 = Files.size(segment1);
         appendCorruptBatch(segment0);
         appendCorruptBatch(segment1);
+        long corruptSize1 = Files.size(segment1);
         long index0 = Files.size(segment0.resolveSibling("00000000000000000000.index"));
         assertThat(index0).as("the log is long enough to have index entries to rebuild").isPositive();
 
@@ -105,7 +106,8 @@ class DiskFullRecoveryTest {
                 .satisfies(e -> assertThat(messages(e)).contains("partition " + TOPIC + "-0", "No space left on device"));
         assertThat(DiskFullInjector.failedWrites()).as("recovery did hit the full disk").isPositive();
         assertThat(dataDir.resolve(MARKER)).as("a failed recovery is not a clean shutdown").doesNotExist();
-        assertThat(Files.size(segment1)).as("partition 1 was not reached").isGreaterThan(size1);
+        assertThat(Files.size(segment1)).as("partition 1: left as it was, or recovered beside partition 0")
+                .isIn(size1, corruptSize1);
 
         DiskFullInjector.free(dataDir.resolve(TOPIC + "-0"));
         broker = BrokerRunner.start(dataDir);
