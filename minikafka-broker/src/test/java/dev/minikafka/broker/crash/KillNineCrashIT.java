@@ -203,14 +203,15 @@ class KillNineCrashIT {
 
     /** The figures so far, also written to {@code summary.txt} (after every life, so a long run can be cut short). */
     private String summary(long seed, long started, AckLedger ledger, Path run, int lives) throws IOException {
-        int measured = Math.max(1, lives);
+        int starts = lives + 1; // the last start is checked, not loaded
+        int loaded = Math.max(1, lives);
         String summary = String.format("KillNineCrashIT seed %d: %d lives in %d s (a life: start %.1f s, check %.1f s, "
                 + "load %.1f s on average); %d records acknowledged (DURABLE), %d verified at their offset after a restart "
                 + "(%d acknowledged-record checks in all), %d deleted by retention before their first check; "
                 + "%d commits acknowledged, %d committed-offset checks; %d seeks checked; crash points hit %s "
                 + "(%d during start-up, %d during a check), armed but not reached %s; %d kills at a random moment%n",
-                seed, lives, Duration.ofNanos(System.nanoTime() - started).toSeconds(), seconds(startNanos) / measured,
-                seconds(checkNanos) / measured, seconds(loadNanos) / measured, ledger.ackCount(), acksVerified, ackedChecks,
+                seed, lives, Duration.ofNanos(System.nanoTime() - started).toSeconds(), seconds(startNanos) / starts,
+                seconds(checkNanos) / starts, seconds(loadNanos) / loaded, ledger.ackCount(), acksVerified, ackedChecks,
                 ackedDeletedUnchecked, ledger.commitCount(), commitChecks, seeksChecked, names(pointsHit), crashesInStartup,
                 crashesInCheck, names(pointsNotReached), timerKills);
         Files.writeString(run.resolve("summary.txt"), summary);

@@ -51,7 +51,8 @@ public final class ChildBroker implements AutoCloseable {
     }
 
     public static Launcher onTestClasspath() {
-        return new Launcher(List.of("-cp", System.getProperty("java.class.path"), BrokerApplication.class.getName()));
+        return new Launcher(List.of("-cp", System.getProperty("java.class.path"), BrokerApplication.class.getName()))
+                .jvmOption("--enable-native-access=ALL-UNNAMED"); // only quiets Netty's warning
     }
 
     public static Launcher fromJar(BrokerJar jar) {
@@ -62,8 +63,9 @@ public final class ChildBroker implements AutoCloseable {
     public static final class Launcher {
 
         private final List<String> main;
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED"));
+        // Not --enable-native-access with the jar: the JDK's base CDS archive was dumped without it, and the
+        // mismatch makes the JVM give up its archived module graph, a good part of what CDS saves.
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError"));
         private String crashPoint;
 
         private Launcher(List<String> main) {
