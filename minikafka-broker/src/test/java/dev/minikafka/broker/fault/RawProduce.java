@@ -18,7 +18,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 
 /** One produce request on the raw stub, to see the broker's answer exactly (the client would retry it). */
-final class RawProduce {
+public final class RawProduce {
 
     private RawProduce() {
     }
@@ -33,7 +33,7 @@ final class RawProduce {
     }
 
     /** One request of one record on its own stream of {@code channel}, with the given acks. */
-    static ProduceResponse once(ManagedChannel channel, String topic, int partition, String value, Acks acks)
+    public static ProduceResponse once(ManagedChannel channel, String topic, int partition, String value, Acks acks)
             throws Exception {
         CompletableFuture<ProduceResponse> answer = new CompletableFuture<>();
         StreamObserver<ProduceRequest> stream = ProducerGrpc.newStub(channel).produce(new StreamObserver<>() {

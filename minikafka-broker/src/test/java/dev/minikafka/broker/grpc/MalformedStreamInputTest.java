@@ -30,10 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 
+import dev.minikafka.broker.fault.RawProduce;
 import dev.minikafka.broker.support.BrokerRunner;
 import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.ConsumerRecord;
@@ -53,9 +53,6 @@ import dev.minikafka.proto.v1.JoinGroup;
 import dev.minikafka.proto.v1.LeaveGroup;
 import dev.minikafka.proto.v1.ListTopicsRequest;
 import dev.minikafka.proto.v1.PartitionData;
-import dev.minikafka.proto.v1.ProduceRequest;
-import dev.minikafka.proto.v1.ProduceResponse;
-import dev.minikafka.proto.v1.ProducerGrpc;
 import dev.minikafka.proto.v1.SessionRequest;
 import dev.minikafka.proto.v1.SubscribeRequest;
 import dev.minikafka.proto.v1.TopicPartitions;
@@ -66,7 +63,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -439,28 +435,8 @@ class MalformedStreamInputTest {
         return call.status();
     }
 
-    private static void produce(int partition, String value) {
-        CompletableFuture<ProduceResponse> answer = new CompletableFuture<>();
-        StreamObserver<ProduceRequest> stream = ProducerGrpc.newStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-                .produce(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ProduceResponse response) {
-                        answer.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        stream.onNext(ProduceRequest.newBuilder().setTopic(TOPIC).setPartition(partition).setAcks(Acks.ACKS_LEADER)
-                .setBatches(ByteString.copyFrom(GrpcTestClient.batch(System.currentTimeMillis(), value))).build());
-        assertThat(answer.orTimeout(15, TimeUnit.SECONDS).join().getErrorCode()).isEqualTo(ErrorCode.NONE);
-        stream.onCompleted();
+    private static void produce(int partition, String value) throws Exception {
+        assertThat(RawProduce.once(channel, TOPIC, partition, value, Acks.ACKS_LEADER).getErrorCode()).isEqualTo(ErrorCode.NONE);
     }
 
     private static boolean sleep() throws InterruptedException {
