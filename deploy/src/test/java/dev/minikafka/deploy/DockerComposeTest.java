@@ -24,6 +24,8 @@ class DockerComposeTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String JAVA_DOCKERFILE = "deploy/java-service.Dockerfile";
+    /** Read by the JVM itself, not by application.yml: the broker's Spring AOT switch goes through it. */
+    private static final String JVM_OPTIONS_VARIABLE = "JAVA_TOOL_OPTIONS";
     /** {@code ${NAME:default}} in application.yml. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::([^}]*))?}");
 
@@ -68,9 +70,10 @@ class DockerComposeTest {
             Map<String, Object> environment = map(service.get("environment"));
 
             for (String variable : environment.keySet()) {
-                assertThat(placeholders.containsKey(variable) || variable.startsWith("SPRING_"))
+                assertThat(placeholders.containsKey(variable) || variable.startsWith("SPRING_")
+                        || variable.equals(JVM_OPTIONS_VARIABLE))
                         .as(name + ": " + variable + " is read by " + module + "/application.yml"
-                                + " (or binds a Spring property)").isTrue();
+                                + " (or binds a Spring property, or is the JVM's options)").isTrue();
             }
             String httpPortVariable = portVariable(applicationYml, "^server");
             String httpPort = String.valueOf(environment.getOrDefault(httpPortVariable, placeholders.get(httpPortVariable)));
@@ -96,6 +99,10 @@ class DockerComposeTest {
         String grpcPort = String.valueOf(map(broker.get("environment")).get(grpcPortVariable));
         assertThat(ports(broker)).contains(grpcPort + ":" + grpcPort);
         assertThat(map(broker.get("environment"))).containsEntry("MINIKAFKA_DATA_DIR", "/data");
+        assertThat(String.valueOf(map(broker.get("environment")).get(JVM_OPTIONS_VARIABLE)))
+                .as("the broker runs in Spring AOT mode, as ./start.sh runs it (scripts/broker-launch.sh)")
+                .contains("-Dspring.aot.enabled=true");
+        assertThat(Files.readString(ROOT.resolve("scripts/broker-launch.sh"))).contains("-Dspring.aot.enabled=true");
         assertThat(list(broker.get("volumes"))).contains("broker-data:/data");
     }
 

@@ -3,7 +3,6 @@ package dev.minikafka.broker.security;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,8 +32,7 @@ class HttpSecurityConfiguration {
 
     @Bean
     SecurityFilterChain minikafkaSecurityFilterChain(HttpSecurity http, SecurityProperties properties,
-            ObjectProvider<TokenAuthenticator> tokens, ObjectProvider<Authorizer> authorizer,
-            ObjectProvider<SecurityDenials> denials, JsonMapper json) throws Exception {
+            TokenAuthenticator tokens, Authorizer authorizer, SecurityDenials denials, JsonMapper json) throws Exception {
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -46,10 +44,10 @@ class HttpSecurityConfiguration {
                     .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                     .build();
         }
-        HttpDenialResponses responses = new HttpDenialResponses(denials.getObject(), json);
+        HttpDenialResponses responses = new HttpDenialResponses(denials, json);
         return http
                 .oauth2ResourceServer(o -> o
-                        .opaqueToken(t -> t.introspector(introspector(tokens.getObject())))
+                        .opaqueToken(t -> t.introspector(introspector(tokens)))
                         .authenticationEntryPoint(responses)
                         .accessDeniedHandler(responses))
                 .x509(x -> x
@@ -58,7 +56,7 @@ class HttpSecurityConfiguration {
                 .exceptionHandling(e -> e.authenticationEntryPoint(responses).accessDeniedHandler(responses))
                 // The request dispatch was authorized already; its error page and async (SSE) dispatches are not new requests.
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
-                        .anyRequest().access(new HttpAccessPolicy(authorizer.getObject(), properties.readOnlyViewsPublic())))
+                        .anyRequest().access(new HttpAccessPolicy(authorizer, properties.readOnlyViewsPublic())))
                 .build();
     }
 
