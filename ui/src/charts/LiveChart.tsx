@@ -23,8 +23,7 @@ interface Props {
 export function LiveChart({ title, series, unit = '', height = 200, dashed = () => false }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef(series.data);
-  latest.current = series.data;
+  const latest = useRef(series.data); // what the chart should show, kept up to date by the effect below
   const inView = useRef(true);
   const drawn = useRef<ChartData | null>(null);
   // Refs only, so the observer's callback (from an earlier render) draws the current data.
@@ -89,6 +88,7 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
   }, [layout, height]);
 
   useLayoutEffect(() => {
+    latest.current = series.data;
     if (plot.current && inView.current && drawn.current !== latest.current) draw(plot.current);
   }, [series]);
 
