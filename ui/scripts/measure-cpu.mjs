@@ -7,6 +7,7 @@
 //   MEASURE_DIST=/tmp/old-dist node scripts/measure-cpu.mjs    # another build, to compare two side by side
 //   MEASURE_AGGREGATOR_DOWN=1 node scripts/measure-cpu.mjs     # the page while the aggregator is away
 //   MEASURE_AGGREGATOR=/tmp/old/src/main.js node scripts/measure-cpu.mjs   # another aggregator
+//   MEASURE_VIEWPORT=390x844 node scripts/measure-cpu.mjs       # a phone-sized window (default 1400x1000)
 //
 // CPU comes from /proc/<pid>/stat (user + system time), so it is Linux only. Headless Chromium renders
 // in software (--disable-gpu): an upper bound for a desktop browser, which composites on the GPU.
@@ -21,6 +22,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.MEASURE_SECONDS || 30);
 const pagePath = process.env.MEASURE_PAGE || '/';
 const port = Number(process.env.MEASURE_PORT || 15999);
+const [width, height] = (process.env.MEASURE_VIEWPORT || '1400x1000').split('x').map(Number);
 const dist = path.resolve(process.env.MEASURE_DIST || path.join(here, '..', 'dist'));
 
 const cpuSeconds = (pid) => {
@@ -70,7 +72,7 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   await fetch(`http://127.0.0.1:${port}/api/control/start`, { method: 'POST' });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width, height } });
   await page.goto(`http://127.0.0.1:${port}${pagePath}`);
   await new Promise((r) => setTimeout(r, 5000)); // past start-up
   const aggregatorDown = Boolean(process.env.MEASURE_AGGREGATOR_DOWN);
@@ -92,7 +94,7 @@ try {
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const wall = (Date.now() - t0) / 1000;
   const share = (cpu) => `${((100 * cpu) / wall).toFixed(1)}% of one core`;
-  console.log(`over ${wall.toFixed(0)} s, page ${pagePath}, ${aggregatorDown ? 'aggregator down' : '2 snapshots/s'}, ${dist}:`);
+  console.log(`over ${wall.toFixed(0)} s, page ${pagePath} at ${width}x${height}, ${aggregatorDown ? 'aggregator down' : '2 snapshots/s'}, ${dist}:`);
   if (!aggregatorDown) console.log(`  aggregator (${aggregatorMain}): ${share(cpuSeconds(aggregator.pid) - a0)}`);
   console.log(`  headless Chromium, all processes: ${share(sum(pids, cpuSeconds) - c0)}`);
   const byType = new Map(); // renderer, gpu-process (the software compositor), browser, utility
