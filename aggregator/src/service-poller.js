@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { normalizeControl, normalizeStats } from './service-adapter.js';
 
 /**
@@ -68,18 +70,49 @@ export class ServicePoller {
   }
 }
 
-async function getJson(url, timeoutMs) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
-  }
-  return response.json();
+/**
+ * Kept-alive connections to the services: polls reuse them instead of connecting every second. At five
+ * polls a second, fetch (undici, with its web streams and per-request abort signal) was most of the
+ * aggregator's CPU; node:http does the same GET for a fraction of it.
+ */
+const AGENTS = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+
+/** GETs `url` and parses its JSON body; rejects on a non-2xx status, bad JSON, an error or `timeoutMs`. */
+export function getJson(url, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    const req = client.get(target, { agent: AGENTS[target.protocol], headers: { Accept: 'application/json' } }, (res) => {
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        res.resume();
+        fail(new Error(`HTTP ${res.statusCode}`));
+        return;
+      }
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    req.on('error', fail);
+    function fail(error) {
+      clearTimeout(timer);
+      reject(error);
+    }
+  });
 }
 
 export function describe(error) {
   if (error?.name === 'TimeoutError') return 'timed out';
+  if (error?.code) return error.code; // node:http's connection errors: ECONNREFUSED, ECONNRESET, ...
   const cause = error?.cause;
-  if (cause?.code) return cause.code;
+  if (cause?.code) return cause.code; // fetch's
   return error?.message || String(error);
 }

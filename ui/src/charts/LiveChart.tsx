@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { SeriesSet } from '../live/series';
+import type { ChartData, SeriesSet } from '../live/series';
 import { useColorScheme } from './useColorScheme';
 import { formatNumber } from '../format';
 
@@ -16,16 +16,28 @@ interface Props {
 
 /**
  * A live line chart on uPlot: created once per series layout (labels, colour scheme), then fed with
- * `setData` on every snapshot, which redraws one canvas without touching the DOM; resized with its box.
- * `data-points` and `data-last` expose what is drawn, for tests and the curious.
+ * `setData` on every snapshot, which redraws one canvas; resized with its box. A chart scrolled out of
+ * view is not redrawn (on a narrow screen most of them are): it draws the latest data when it comes
+ * back into view. `data-points` and `data-last` expose the data it shows, for tests and the curious.
  */
 export function LiveChart({ title, series, unit = '', height = 200, dashed = () => false }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(series.data); // what the chart should show, kept up to date by the effect below
+  const inView = useRef(true);
+  const drawn = useRef<ChartData | null>(null);
+  // Refs only, so the observer's callback (from an earlier render) draws the current data.
+  const draw = (chart: uPlot) => {
+    chart.setData(latest.current as uPlot.AlignedData);
+    drawn.current = latest.current;
+  };
   const scheme = useColorScheme();
   const layout = `${series.labels.join('\u0000')}|${series.colours.join()}|${scheme}`;
 
-  useEffect(() => {
+  // Layout effects, both: the chart is rebuilt before new data reaches it (new data may have another
+  // series layout), and the canvas is drawn in the same task (and frame) as the page's numbers
+  // change, not in a second task of React's after it.
+  useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
     const css = getComputedStyle(el);
@@ -57,9 +69,16 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
     };
     const chart = new uPlot(options, series.data as uPlot.AlignedData, el);
     plot.current = chart;
+    drawn.current = series.data;
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
+    const view = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver((entries) => {
+      inView.current = entries.at(-1)?.isIntersecting ?? true;
+      if (inView.current && drawn.current !== latest.current) draw(chart);
+    });
+    view?.observe(el);
     return () => {
+      view?.disconnect();
       resize.disconnect();
       chart.destroy();
       plot.current = null;
@@ -68,8 +87,9 @@ export function LiveChart({ title, series, unit = '', height = 200, dashed = () 
     // data goes through setData below. `series` and `unit` are deliberately not dependencies.
   }, [layout, height]);
 
-  useEffect(() => {
-    plot.current?.setData(series.data as uPlot.AlignedData);
+  useLayoutEffect(() => {
+    latest.current = series.data;
+    if (plot.current && inView.current && drawn.current !== latest.current) draw(plot.current);
   }, [series]);
 
   const xs = series.data[0];
