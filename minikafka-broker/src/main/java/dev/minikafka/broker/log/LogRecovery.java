@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>After a crash with a valid {@link RecoveryPoint} (from {@link RecoveryPointCheckpoint}) the segments
  *       before the point's segment are trusted as after a clean shutdown, and so are the bytes of its segment
  *       below the point: they were fsynced before the checkpoint named them. The rest of that segment and
- *       every later one are rescanned batch by batch (CRC, framing, offset continuity) and cut at the first
- *       bad batch, their indexes rebuilt; any segment after a cut is deleted, since offsets must stay dense.
+ *       every later one are rescanned batch by batch (CRC, framing, offset continuity, also from one segment
+ *       to the next) and cut at the first bad batch, their indexes rebuilt; any segment after a cut is deleted, since offsets must stay dense.
  *       Usually that is the few seconds written since the last checkpoint.</li>
  *   <li>Every segment recovery checked is fsynced (log and indexes) before the log takes appends, so the
  *       opened log is on disk whole and its recovery point is its end. After {@code kill -9} the checked
@@ -147,6 +147,15 @@ final class LogRecovery {
             if (cut > 0) {
                 log.warn("Truncated {} bytes of torn or corrupt data from {}; the log of {} now ends at offset {}",
                         cut, segment, name, segment.nextOffset());
+                deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
+                break;
+            }
+            // A tail lost exactly at a batch boundary (or a segment none of whose bytes reached the disk) leaves
+            // only whole batches, so nothing was cut; but the next segment no longer starts where this one ends.
+            Long following = baseOffsets.higher(base);
+            if (following != null && following != segment.nextOffset()) {
+                log.warn("{} ends at offset {} but the next segment of {} starts at {}: its tail was lost; the log now "
+                        + "ends there", segment, segment.nextOffset(), name, following);
                 deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
                 break;
             }

@@ -150,6 +150,29 @@ class PowerLossSimulationTest {
     }
 
     @Test
+    void shouldCutWhereAnOlderSegmentLostItsBytesUpToABatchBoundary() throws IOException {
+        random = new Random(3);
+        dir = dataDir.resolve(NAME);
+        checkpoint = new RecoveryPointCheckpoint(dataDir);
+        open();
+        while (log.segmentCount() < 5) {
+            append(false);
+        }
+        List<Segment> segments = log.segments();
+        closeQuietly();
+        // None of the second segment's bytes reached the disk (its file exists: the roll fsynced the
+        // directory), the newer segments' did. Every batch left in it is whole, so only the offsets show
+        // the loss: the segment ends where it starts, the next one starts later.
+        truncate(Segment.file(dir, segments.get(1).baseOffset(), Segment.LOG_SUFFIX), 0);
+
+        open();
+
+        verify();
+        assertThat(log.logEndOffset()).isEqualTo(segments.get(1).baseOffset());
+        assertThat(log.segmentCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldCheckEverySegmentWhenRetentionDeletedTheSegmentOfTheRecoveryPoint() throws IOException {
         random = new Random(2);
         dir = dataDir.resolve(NAME);
