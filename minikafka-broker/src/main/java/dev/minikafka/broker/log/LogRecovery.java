@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *       before the point's segment are trusted as after a clean shutdown, and so are the bytes of its segment
  *       below the point: they were fsynced before the checkpoint named them. The rest of that segment and
  *       every later one are rescanned batch by batch (CRC, framing, offset continuity, also from one segment
- *       to the next) and cut at the first bad batch, their indexes rebuilt; any segment after a cut is deleted, since offsets must stay dense.
- *       Usually that is the few seconds written since the last checkpoint.</li>
+ *       to the next) and cut at the first bad batch, their indexes rebuilt; any segment after a cut is
+ *       deleted, since offsets must stay dense. Usually that is the few seconds written since the last
+ *       checkpoint.</li>
  *   <li>Every segment recovery checked is fsynced (log and indexes) before the log takes appends, so the
  *       opened log is on disk whole and its recovery point is its end. After {@code kill -9} the checked
  *       bytes may exist only in the page cache, and a {@code DURABLE} ack given later (a new append, or an
@@ -137,7 +138,7 @@ final class LogRecovery {
             } else {
                 cut = segment.recover(config.indexIntervalBytes());
             }
-            // fsynced before the log takes appends. After a kill -9 the checked bytes came from the page cache and
+            // Fsynced before the log takes appends. After a kill -9 the checked bytes came from the page cache and
             // may never have reached the disk, yet the writer only fsyncs segments it writes to: a DURABLE ack
             // given later would rest on them unsynced. An idempotent producer's retry is answered with the
             // original offset, possibly in this older segment, after an fsync of the active segment only; and
