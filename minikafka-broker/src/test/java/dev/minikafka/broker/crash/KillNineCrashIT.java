@@ -59,6 +59,11 @@ class KillNineCrashIT {
         CrashPoint.CHECKPOINT_WRITE};
     /** How long an armed broker may take to reach its point once the load flows; it is killed after that. */
     private static final Duration ARMED_BOUND = Duration.ofSeconds(15);
+    /**
+     * How long a check that failed waits for an armed broker to be gone. A halt closes the broker's
+     * connections a moment before the process is reaped, so the check can fail while it still looks alive.
+     */
+    private static final Duration HALT_BOUND = Duration.ofSeconds(10);
     private static final String[] BROKER_ARGS = {
         "--minikafka.broker.retention-check-interval=200ms",
         // a small append queue keeps the written-but-unacknowledged window well inside the retention
@@ -126,7 +131,7 @@ class KillNineCrashIT {
                     }
                     verify(broker, data, ledger);
                 } catch (RuntimeException | AssertionError e) {
-                    if (!broker.isAlive() && broker.exitValue() == CrashPoint.EXIT_STATUS) {
+                    if (point != null && broker.awaitExit(HALT_BOUND) && broker.exitValue() == CrashPoint.EXIT_STATUS) {
                         crashesInCheck++;
                         hit(point); // the armed point fired while we were checking; check again next life
                         continue;
