@@ -38,7 +38,8 @@ import dev.minikafka.protocol.Record;
  * checkpoint write), and is restarted on the same directory. After every restart the log is checked against
  * everything the broker acknowledged in all its earlier lives (see {@link #verify}).
  *
- * <p>Small segments (96 KiB, so the in-memory indexes grow several times per segment) and a small size
+ * <p>Small segments (96 KiB; with the workload's 2 KiB batches about 24 index entries each, so the in-memory
+ * indexes, which start with room for 16, grow once or twice per segment) and a small size
  * retention (2 MiB per partition, well above the broker's 256 KiB append queue, so the newest acknowledged
  * records are still there to check) make rolls and deletes happen every few hundred milliseconds.
  *
