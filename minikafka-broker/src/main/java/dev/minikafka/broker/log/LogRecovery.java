@@ -22,9 +22,14 @@ import org.slf4j.LoggerFactory;
  *   <li>After a crash with a valid {@link RecoveryPoint} (from {@link RecoveryPointCheckpoint}) the segments
  *       before the point's segment are trusted as after a clean shutdown, and so are the bytes of its segment
  *       below the point: they were fsynced before the checkpoint named them. The rest of that segment and
- *       every later one are rescanned batch by batch (CRC, framing, offset continuity) and cut at the first
- *       bad batch, their indexes rebuilt; any segment after a cut is deleted, since offsets must stay dense.
- *       Usually that is the few seconds written since the last checkpoint.</li>
+ *       every later one are rescanned batch by batch (CRC, framing, offset continuity, also from one segment
+ *       to the next) and cut at the first bad batch, their indexes rebuilt; any segment after a cut is
+ *       deleted, since offsets must stay dense. Usually that is the few seconds written since the last
+ *       checkpoint.</li>
+ *   <li>Every segment recovery checked is fsynced (log and indexes) before the log takes appends, so the
+ *       opened log is on disk whole and its recovery point is its end. After {@code kill -9} the checked
+ *       bytes may exist only in the page cache, and a {@code DURABLE} ack given later (a new append, or an
+ *       idempotent retry answered with its original offset) must not rest on them.</li>
  *   <li>After a crash without one (no checkpoint, an unreadable one, or a point that does not fit the files:
  *       its segment is gone, it lies past the end of the segment's file, or the batches do not end there)
  *       every segment is rescanned, as Kafka does from a recovery point of 0. Nothing less is safe after a
@@ -88,9 +93,8 @@ final class LogRecovery {
                 : point != null ? point
                 : RecoveryPoint.start(baseOffsets.first());
         List<Segment> segments = new ArrayList<>();
-        RecoveryPoint checkedFrom;
         try {
-            checkedFrom = recoverSegments(name, dir, config, baseOffsets, scanFrom, segments, nowMs);
+            recoverSegments(name, dir, config, baseOffsets, scanFrom, segments, nowMs);
         } catch (IOException | RuntimeException e) {
             for (Segment segment : segments) {
                 try {
@@ -101,14 +105,16 @@ final class LogRecovery {
             }
             throw e;
         }
-        return new PartitionLog(name, dir, segments, config, initialRecoveryPoint(checkedFrom, segments.getLast()));
+        // Every segment is now on disk: trusted ones were fsynced before (clean shutdown, recovery point), checked
+        // ones by recoverSegments. So the whole log is below the recovery point.
+        return new PartitionLog(name, dir, segments, config, segments.getLast().end());
     }
 
     /**
      * Opens the segments into {@code segments} (also on failure, so the caller can close them), cutting where
-     * needed; returns where checking began (null when nothing was checked).
+     * needed, and fsyncs every segment it checked.
      */
-    private static RecoveryPoint recoverSegments(String name, Path dir, LogConfig config, TreeSet<Long> baseOffsets,
+    private static void recoverSegments(String name, Path dir, LogConfig config, TreeSet<Long> baseOffsets,
             RecoveryPoint scanFrom, List<Segment> segments, long nowMs) throws IOException {
         for (long base : baseOffsets) {
             Segment segment = Segment.openUnscanned(dir, base, nowMs);
@@ -118,12 +124,9 @@ final class LogRecovery {
             if (problem != null) {
                 log.warn("Rebuilding the index of {}: {}", segment, problem);
                 cut = segment.recover(config.indexIntervalBytes());
-                // fsynced now: a segment below the recovery point is never flushed again, and a torn rebuilt
-                // index there would be trusted after the next crash
-                segment.flush();
             } else if (scanFrom == null || base < scanFrom.segmentBase()) {
-                segment.trust();
-                cut = 0;
+                segment.trust(); // on disk already: fsynced by the clean shutdown or before the checkpoint named it
+                continue;
             } else if (base == scanFrom.segmentBase() && scanFrom.position() > 0) {
                 cut = segment.recoverFrom(scanFrom.position(), scanFrom.offset(), config.indexIntervalBytes());
                 if (cut < 0) {
@@ -135,25 +138,29 @@ final class LogRecovery {
             } else {
                 cut = segment.recover(config.indexIntervalBytes());
             }
+            // Fsynced before the log takes appends. After a kill -9 the checked bytes came from the page cache and
+            // may never have reached the disk, yet the writer only fsyncs segments it writes to: a DURABLE ack
+            // given later would rest on them unsynced. An idempotent producer's retry is answered with the
+            // original offset, possibly in this older segment, after an fsync of the active segment only; and
+            // any new append lies past them, so a power loss that tears them cuts the log (and deletes every
+            // later segment) below that ack. A rebuilt index is fsynced too: a torn one would be trusted later.
+            segment.flush();
             if (cut > 0) {
                 log.warn("Truncated {} bytes of torn or corrupt data from {}; the log of {} now ends at offset {}",
                         cut, segment, name, segment.nextOffset());
                 deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
                 break;
             }
+            // A tail lost exactly at a batch boundary (or a segment none of whose bytes reached the disk) leaves
+            // only whole batches, so nothing was cut; but the next segment no longer starts where this one ends.
+            Long following = baseOffsets.higher(base);
+            if (following != null && following != segment.nextOffset()) {
+                log.warn("{} ends at offset {} but the next segment of {} starts at {}: its tail was lost; the log now "
+                        + "ends there", segment, segment.nextOffset(), name, following);
+                deleteFollowing(dir, baseOffsets.tailSet(base, false), nowMs, name);
+                break;
+            }
         }
-        return scanFrom;
-    }
-
-    /**
-     * The recovery point of the opened log: what recovery trusted without checking. After a clean shutdown
-     * that is everything (close fsynced it all); after a crash, where checking began, or the log end when a
-     * cut (of an index-damaged segment) left the log shorter than that. Checked bytes are not known to be on
-     * disk (after {@code kill -9} they may sit in the page cache), so the next flush covers them first.
-     */
-    private static RecoveryPoint initialRecoveryPoint(RecoveryPoint scanFrom, Segment last) {
-        RecoveryPoint end = last.end();
-        return scanFrom == null || scanFrom.offset() > end.offset() ? end : scanFrom;
     }
 
     /** The checkpointed point when it fits the files on disk, else null (and a warning: we scan more). */

@@ -38,7 +38,8 @@ import dev.minikafka.protocol.Record;
  * checkpoint write), and is restarted on the same directory. After every restart the log is checked against
  * everything the broker acknowledged in all its earlier lives (see {@link #verify}).
  *
- * <p>Small segments (96 KiB, so the in-memory indexes grow several times per segment) and a small size
+ * <p>Small segments (96 KiB; with the workload's 2 KiB batches about 24 index entries each, so the in-memory
+ * indexes, which start with room for 16, grow once or twice per segment) and a small size
  * retention (2 MiB per partition, well above the broker's 256 KiB append queue, so the newest acknowledged
  * records are still there to check) make rolls and deletes happen every few hundred milliseconds.
  *
@@ -59,6 +60,11 @@ class KillNineCrashIT {
         CrashPoint.CHECKPOINT_WRITE};
     /** How long an armed broker may take to reach its point once the load flows; it is killed after that. */
     private static final Duration ARMED_BOUND = Duration.ofSeconds(15);
+    /**
+     * How long a check that failed waits for an armed broker to be gone. A halt closes the broker's
+     * connections a moment before the process is reaped, so the check can fail while it still looks alive.
+     */
+    private static final Duration HALT_BOUND = Duration.ofSeconds(10);
     private static final String[] BROKER_ARGS = {
         "--minikafka.broker.retention-check-interval=200ms",
         // a small append queue keeps the written-but-unacknowledged window well inside the retention
@@ -126,7 +132,7 @@ class KillNineCrashIT {
                     }
                     verify(broker, data, ledger);
                 } catch (RuntimeException | AssertionError e) {
-                    if (!broker.isAlive() && broker.exitValue() == CrashPoint.EXIT_STATUS) {
+                    if (point != null && broker.awaitExit(HALT_BOUND) && broker.exitValue() == CrashPoint.EXIT_STATUS) {
                         crashesInCheck++;
                         hit(point); // the armed point fired while we were checking; check again next life
                         continue;

@@ -127,15 +127,7 @@ class PowerLossSimulationTest {
 
     @Test
     void shouldCutAtALostTailInAnOlderSegmentWhenThereIsNoRecoveryPoint() throws IOException {
-        random = new Random(1);
-        dir = dataDir.resolve(NAME);
-        checkpoint = new RecoveryPointCheckpoint(dataDir);
-        open();
-        while (log.segmentCount() < 5) {
-            append(false); // LEADER only: nothing is fsynced, no checkpoint is written
-        }
-        List<Segment> segments = log.segments();
-        closeQuietly();
+        List<Segment> segments = fiveUnsyncedSegmentsThenCrash(1);
         // The power cut tore the last batch of the second segment (the OS writes pages back in no particular
         // order); the newer segments' pages happened to reach the disk. Past the last index entry, so the
         // index still looks sound.
@@ -147,6 +139,35 @@ class PowerLossSimulationTest {
         verify(); // dense offsets, every batch whole: the log ends before the torn batch
         assertThat(log.segmentCount()).isEqualTo(2);
         assertThat(log.logEndOffset()).isLessThan(segments.get(2).baseOffset());
+    }
+
+    @Test
+    void shouldCutWhereAnOlderSegmentLostItsBytesUpToABatchBoundary() throws IOException {
+        List<Segment> segments = fiveUnsyncedSegmentsThenCrash(3);
+        // None of the second segment's bytes reached the disk (its file exists: the roll fsynced the
+        // directory), the newer segments' did. Every batch left in it is whole, so only the offsets show
+        // the loss: the segment ends where it starts, the next one starts later.
+        truncate(Segment.file(dir, segments.get(1).baseOffset(), Segment.LOG_SUFFIX), 0);
+
+        open();
+
+        verify();
+        assertThat(log.logEndOffset()).isEqualTo(segments.get(1).baseOffset());
+        assertThat(log.segmentCount()).isEqualTo(2);
+    }
+
+    /** {@code LEADER} writes only (nothing fsynced, no checkpoint) until there are five segments; then a crash. */
+    private List<Segment> fiveUnsyncedSegmentsThenCrash(long seed) throws IOException {
+        random = new Random(seed);
+        dir = dataDir.resolve(NAME);
+        checkpoint = new RecoveryPointCheckpoint(dataDir);
+        open();
+        while (log.segmentCount() < 5) {
+            append(false);
+        }
+        List<Segment> segments = log.segments();
+        closeQuietly();
+        return segments;
     }
 
     @Test
