@@ -70,8 +70,11 @@ class IdempotentProducerTest {
     private long sendWithLostAcks(String topic, boolean idempotence) throws Exception {
         try (MiniKafkaAdmin admin = new MiniKafkaAdmin(direct)) {
             admin.createTopic(topic, 1);
+            // A linger, so the records below leave in fewer batches than the five a partition may have in
+            // flight: with none, a busy machine's sender can split them into more, and the rest would wait
+            // for acks the proxy is holding (the broker would never see them all).
             ProducerConfig config = ProducerConfig.builder("127.0.0.1:" + proxy.port()).acks(Acks.LEADER)
-                    .idempotence(idempotence).batchSize(1024).linger(Duration.ZERO)
+                    .idempotence(idempotence).batchSize(1024).linger(Duration.ofMillis(100))
                     .retryBackoff(Duration.ofMillis(50)).build();
             try (MiniKafkaProducer producer = new MiniKafkaProducer(config)) {
                 assertThat(send(producer, topic, "warm-up").get(10, TimeUnit.SECONDS).offset()).isZero();
