@@ -4,9 +4,9 @@
 //
 //   npm run build && node scripts/measure-cpu.mjs            # Overview, 30 s
 //   MEASURE_SECONDS=60 MEASURE_PAGE=/topics node scripts/measure-cpu.mjs
-//   MEASURE_DIST=/tmp/old-dist node scripts/measure-cpu.mjs    # another build, to compare two side by side
+//   MEASURE_DIST=<other-checkout>/ui/dist node scripts/measure-cpu.mjs   # another build, to compare two side by side
 //   MEASURE_AGGREGATOR_DOWN=1 node scripts/measure-cpu.mjs     # the page while the aggregator is away
-//   MEASURE_AGGREGATOR=/tmp/old/src/main.js node scripts/measure-cpu.mjs   # another aggregator
+//   MEASURE_AGGREGATOR=<other-checkout>/aggregator/src/main.js node scripts/measure-cpu.mjs   # another aggregator
 //   MEASURE_VIEWPORT=390x844 node scripts/measure-cpu.mjs       # a phone-sized window (default 1400x1000)
 //
 // CPU comes from /proc/<pid>/stat (user + system time), so it is Linux only. Headless Chromium renders

@@ -62,11 +62,7 @@ class AotModeIT {
 
     @BeforeAll
     static void prepareJar() throws IOException, InterruptedException {
-        String built = System.getProperty("crash.brokerJar");
-        if (built == null) {
-            throw new IllegalStateException("crash.brokerJar must name the broker's -exec.jar (failsafe sets it)");
-        }
-        jar = BrokerJar.prepare(Path.of(built), Path.of(built).resolveSibling("aot-broker"));
+        jar = BrokerJar.fromBuild("aot-broker");
     }
 
     @Test

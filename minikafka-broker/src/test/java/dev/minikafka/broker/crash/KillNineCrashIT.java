@@ -96,7 +96,7 @@ class KillNineCrashIT {
         Path run = Files.createDirectories(results).resolve("kill-nine-" + seed);
         deleteRecursively(run);
         Path data = Files.createDirectories(run.resolve("data"));
-        BrokerJar jar = brokerJar();
+        BrokerJar jar = BrokerJar.fromBuild("crash-broker");
         if (!jar.hasArchive()) {
             writeArchive(jar, run);
         }
@@ -167,14 +167,6 @@ class KillNineCrashIT {
     private static ChildBroker.Launcher launcher(BrokerJar jar) {
         return ChildBroker.fromJar(jar).jvmOption("-Xmx256m").jvmOption("-XX:+UseSerialGC")
                 .jvmOption("-XX:TieredStopAtLevel=1");
-    }
-
-    private static BrokerJar brokerJar() throws IOException, InterruptedException {
-        String jar = System.getProperty("crash.brokerJar");
-        if (jar == null) {
-            throw new IllegalStateException("crash.brokerJar must name the broker's -exec.jar (failsafe sets it)");
-        }
-        return BrokerJar.prepare(Path.of(jar), Path.of(jar).resolveSibling("crash-broker"));
     }
 
     /**

@@ -34,6 +34,18 @@ public final class BrokerJar {
     }
 
     /**
+     * The jar this build made (failsafe names it in {@code crash.brokerJar}), extracted into the folder
+     * {@code dirName} beside it; each caller keeps its own folder, since the archive depends on the JVM options.
+     */
+    public static BrokerJar fromBuild(String dirName) throws IOException, InterruptedException {
+        String built = System.getProperty("crash.brokerJar");
+        if (built == null) {
+            throw new IllegalStateException("crash.brokerJar must name the broker's -exec.jar (failsafe sets it)");
+        }
+        return prepare(Path.of(built), Path.of(built).resolveSibling(dirName));
+    }
+
+    /**
      * Extracts {@code execJar} into {@code dir} unless it was extracted there from this very build (the
      * archive goes with a stale extraction: the JVM would refuse it for jars that changed).
      */
