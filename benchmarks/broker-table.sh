@@ -9,6 +9,7 @@
 #   durable      acks=DURABLE, 16 threads, DURABLE_RECORDS as fast as they go
 #   durable-rate acks=DURABLE, 16 threads at DURABLE_RATE records/s (20 % warm-up left out)
 #   e2e          end-to-end latency at 10,000 records/s for E2E_SECONDS (2 s warm-up left out)
+#   e2e-noid     the same with --no-idempotence
 # Prints every run and a Markdown table of medians; the JSON lines land in $WORK/results.jsonl.
 #
 #   ./mvnw -B -q -pl minikafka-broker,benchmarks -am package -DskipTests   # builds both jars
@@ -80,7 +81,8 @@ run_row() {
     durable-rate) bench durable-rate produce --topic durable --acks DURABLE --threads 16 --rate "$DURABLE_RATE" \
         --records $((DURABLE_RATE * 10)) --warmup-records $((DURABLE_RATE * 2)) ;;
     e2e) bench e2e e2e --topic e2e --rate 10000 --duration "${E2E_SECONDS}s" --warmup 2s ;;
-    *) echo "unknown row $1 (rows: produce produce-noid consume durable durable-rate e2e)" >&2; exit 2 ;;
+    e2e-noid) bench e2e-noid e2e --topic e2e --rate 10000 --duration "${E2E_SECONDS}s" --warmup 2s --no-idempotence ;;
+    *) echo "unknown row $1 (rows: produce produce-noid consume durable durable-rate e2e e2e-noid)" >&2; exit 2 ;;
   esac
 }
 

@@ -61,6 +61,11 @@ final class EndToEndCommand implements Callable<Integer> {
     @Option(names = "--linger-ms", defaultValue = "0", description = "Producer linger.ms (default: ${DEFAULT-VALUE}).")
     long lingerMs;
 
+    @Option(names = "--idempotence", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Idempotent producer (the client's default); --no-idempotence turns it off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean idempotence;
+
     @Override
     public Integer call() throws InterruptedException {
         validate();
@@ -80,7 +85,7 @@ final class EndToEndCommand implements Callable<Integer> {
         SendCounters counters = new SendCounters();
         long end = System.nanoTime() + duration.toNanos();
         try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(common.bootstrap).security(common.security())
-                .acks(acks).linger(Duration.ofMillis(lingerMs)).build())) {
+                .acks(acks).linger(Duration.ofMillis(lingerMs)).idempotence(idempotence).build())) {
             Workers.runAll("bench-e2e-producer",
                     List.of(new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters)),
                     end + TimeUnit.SECONDS.toNanos(5));
@@ -121,6 +126,7 @@ final class EndToEndCommand implements Callable<Integer> {
         p.put("recordSize", recordSize);
         p.put("acks", acks.name());
         p.put("lingerMs", lingerMs);
+        p.put("idempotence", idempotence);
         return p;
     }
 

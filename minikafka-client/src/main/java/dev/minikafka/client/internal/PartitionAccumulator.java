@@ -17,7 +17,8 @@ import dev.minikafka.protocol.RecordBatchBuilder;
 /**
  * One partition's open batch, which {@code send} appends to, and the sealed batches behind it that the
  * sender has not yet sent. A batch is sealed when the next record would take it past {@code batch.size},
- * when it has lingered {@code linger.ms}, or on flush and close.
+ * when it has lingered {@code linger.ms} and a request may be sent (fewer than {@value #MAX_IN_FLIGHT} in
+ * flight), or on flush and close.
  *
  * <p>Idempotence: a batch is stamped with the producer id, this partition's epoch and its next sequence
  * number when it is sealed, and keeps them through retries, so the broker recognises a resent batch. At
@@ -120,23 +121,28 @@ final class PartitionAccumulator {
     }
 
     /**
-     * Takes what is ready to send: the open batch if it has lingered long enough (or {@code force}), then
-     * sealed batches whose retry time has come, up to {@link #MAX_REQUEST_BYTES}.
+     * Takes what is ready to send: the open batch if it has lingered long enough and a request may be sent (or
+     * {@code force}), then sealed batches whose retry time has come, up to {@link #MAX_REQUEST_BYTES}.
      *
      * @return the batches for one request, or null; {@code nextWakeNanos[0]} is lowered to when this
      *         partition next has something ready
      */
     synchronized SealedBatch[] drain(long nowNanos, long lingerNanos, boolean force, long[] nextWakeNanos,
                                      Consumer<SealedBatch> onSealed) {
+        boolean slotFree = inFlight < MAX_IN_FLIGHT && (identity == null || inFlightBatches < MAX_IN_FLIGHT);
         if (builder.recordCount() > 0) {
             long readyAt = openSinceNanos + lingerNanos;
-            if (force || readyAt - nowNanos <= 0) {
+            if (force || readyAt - nowNanos <= 0 && slotFree) {
                 onSealed.accept(seal());
-            } else {
+            } else if (slotFree) {
                 nextWakeNanos[0] = Math.min(nextWakeNanos[0], readyAt);
             }
+            // With every slot taken, the open batch stays open and takes the records that come meanwhile (up to
+            // batch.size), as Kafka's accumulator does: sealed at linger, each would be a batch of its own, one
+            // sent per answer (idempotence allows five batches in flight), and a hiccup of the broker would leave
+            // a queue of one-record batches that drains no faster than records arrive. An answer wakes the sender.
         }
-        if (sealed.isEmpty() || inFlight >= MAX_IN_FLIGHT || inFlightBatches >= MAX_IN_FLIGHT && identity != null) {
+        if (sealed.isEmpty() || !slotFree) {
             return null;
         }
         int maxBatches = identity != null ? MAX_IN_FLIGHT - inFlightBatches : Integer.MAX_VALUE;

@@ -65,6 +65,23 @@ class IdempotentPartitionAccumulatorTest {
     }
 
     @Test
+    void recordsSentWhileFiveBatchesAreInFlightJoinOneBatchAndLeaveWhenASlotFrees() {
+        for (int i = 0; i < PartitionAccumulator.MAX_IN_FLIGHT; i++) {
+            sendBatch(1); // linger 0: each record leaves at once, as at a low rate
+        }
+        for (int i = 0; i < 4; i++) {
+            accumulator.append(1L, null, new byte[10], List.of(), null, 30, i, sealed::add);
+            assertThat(accumulator.drain(i, 0, false, nextWake, sealed::add)).as("no slot: the batch stays open").isNull();
+        }
+        assertThat(nextWake[0]).as("an answer wakes the sender, not the linger").isEqualTo(Long.MAX_VALUE);
+        accumulator.requestDone(1);
+        SealedBatch[] request = accumulator.drain(10, 0, false, nextWake, sealed::add);
+        assertThat(request).hasSize(1);
+        assertThat(request[0].recordCount).as("one batch, not four queued behind each other").isEqualTo(4);
+        assertThat(RecordBatch.baseSequence(header(request[0]), 0)).isEqualTo(PartitionAccumulator.MAX_IN_FLIGHT);
+    }
+
+    @Test
     void anOutOfOrderBatchWaitsWhileItsPredecessorIsUnacknowledged() {
         SealedBatch first = sendBatch(1);
         SealedBatch second = sendBatch(1);

@@ -59,6 +59,23 @@ class PartitionAccumulatorTest {
     }
 
     @Test
+    void theOpenBatchKeepsTakingRecordsWhileNoRequestMayBeSent() {
+        long[] nextWake = {Long.MAX_VALUE};
+        for (int i = 0; i < PartitionAccumulator.MAX_IN_FLIGHT; i++) {
+            append(0);
+            assertThat(accumulator.drain(0, 0, false, nextWake, sealed::add)).isNotNull();
+        }
+        for (int i = 1; i <= 2; i++) {
+            append(i * 1_000);
+            assertThat(accumulator.drain(i * 1_000, 0, false, nextWake, sealed::add)).isNull();
+        }
+        accumulator.requestDone(1);
+        SealedBatch[] request = accumulator.drain(2_000, 0, false, nextWake, sealed::add);
+        assertThat(request).as("one batch, not one per record").hasSize(1);
+        assertThat(request[0].recordCount).isEqualTo(2);
+    }
+
+    @Test
     void requeuedBatchesGoFirstInTheirOriginalOrder() {
         long[] nextWake = {Long.MAX_VALUE};
         append(0);
