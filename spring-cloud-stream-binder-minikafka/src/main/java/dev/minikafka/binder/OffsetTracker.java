@@ -18,8 +18,12 @@ import dev.minikafka.client.TopicPartition;
  * nothing): marking a record done allocates nothing, which matters as it happens once per record. Maps are
  * built only when offsets are committed.
  *
- * <p>Thread-safety: owned by the consumer's thread, except {@link #acknowledged}, which any thread may call
- * (a manual acknowledgement); those are queued and folded in by {@link #toCommit}.
+ * <p>"Committed" means sent: a commit without waiting counts as committed when it leaves, so that the next
+ * one does not send it again, and {@link #commitFailed} takes it back if the broker refuses it.
+ *
+ * <p>Thread-safety: owned by the consumer's thread, except {@link #acknowledged} (a manual acknowledgement) and
+ * {@link #commitFailed} (the answer to a commit without waiting), which any thread may call; those are queued
+ * and folded in by {@link #toCommit}.
  */
 final class OffsetTracker {
 
@@ -29,6 +33,7 @@ final class OffsetTracker {
     private long[] done = new long[0];
     private long[] committed = new long[0];
     private final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<long[]> failed = new ConcurrentLinkedQueue<>();
 
     OffsetTracker(String topic) {
         this.topic = topic;
@@ -51,11 +56,27 @@ final class OffsetTracker {
         records.forEach(r -> acknowledged.add(new long[] {r.partition(), r.offset() + 1}));
     }
 
-    /** The offsets of {@code partitions} that moved since they were last committed. */
+    /** From any thread: the broker refused this commit without waiting; offer its offsets again. */
+    void commitFailed(Map<TopicPartition, Long> offsets) {
+        offsets.forEach((tp, offset) -> {
+            if (tp.topic().equals(topic)) {
+                failed.add(new long[] {tp.partition(), offset});
+            }
+        });
+    }
+
+    /** The offsets of {@code partitions} that moved since they were last committed, or whose commit was refused. */
     Map<TopicPartition, Long> toCommit(Collection<TopicPartition> partitions) {
         long[] ack;
         while ((ack = acknowledged.poll()) != null) {
             advance((int) ack[0], ack[1]);
+        }
+        long[] refused;
+        while ((refused = failed.poll()) != null) {
+            int p = (int) refused[0];
+            if (p < committed.length && committed[p] == refused[1]) { // else a later commit already covers it
+                committed[p] = NONE;
+            }
         }
         Map<TopicPartition, Long> moved = new HashMap<>();
         for (TopicPartition tp : partitions) {

@@ -72,6 +72,37 @@ class OffsetTrackerTest {
         assertThat(offsets.toCommit(Set.of(P1))).containsExactlyEntriesOf(Map.of(P1, 6L));
     }
 
+    @Test
+    void shouldOfferARefusedCommitAgainUnlessALaterOneCoversIt() throws InterruptedException {
+        offsets.processed(record(0, 4));
+        Map<TopicPartition, Long> refused = offsets.toCommit(Set.of(P0));
+        offsets.committed(refused); // sent without waiting: counted as committed when it leaves
+        offsets.processed(record(1, 0));
+        offsets.committed(offsets.toCommit(Set.of(P1)));
+
+        Thread grpc = new Thread(() -> offsets.commitFailed(refused)); // its answer comes on another thread
+        grpc.start();
+        grpc.join();
+
+        assertThat(offsets.toCommit(Set.of(P0, P1))).containsExactlyEntriesOf(Map.of(P0, 5L));
+
+        offsets.committed(Map.of(P0, 5L));
+        offsets.processed(record(0, 5));
+        offsets.committed(offsets.toCommit(Set.of(P0)));
+        offsets.commitFailed(Map.of(P0, 5L)); // an older commit's refusal arrives after a newer one left
+        assertThat(offsets.toCommit(Set.of(P0))).isEmpty();
+    }
+
+    @Test
+    void shouldKeepAcknowledgementsOfKeptPartitionsThatARevocationFoldedIn() {
+        offsets.acknowledged(List.of(record(0, 2), record(1, 7)));
+
+        assertThat(offsets.toCommit(Set.of(P1))).containsExactlyEntriesOf(Map.of(P1, 8L)); // drains the queue
+        offsets.forget(Set.of(P1));
+
+        assertThat(offsets.toCommit(Set.of(P0))).containsExactlyEntriesOf(Map.of(P0, 3L));
+    }
+
     private static ConsumerRecord record(int partition, long offset) {
         return new ConsumerRecord("t", partition, offset, 0L, null, new byte[0], List.of());
     }
