@@ -209,6 +209,19 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void shouldTimeUnaryGrpcCallsButNotTheStreamsThatLiveAsLongAsTheirConnection() throws Exception {
+        admin.createTopic("observed", 1);
+        produce("observed", 0, 10); // a Produce stream, ended by the producer's close
+        consumeWithSubscribe(new TopicPartition("observed", 0), 10);
+        String prometheus = get("/actuator/prometheus").body();
+        List<String> grpcLines = prometheus.lines().filter(line -> line.startsWith("grpc_server")).toList();
+        assertThat(grpcLines).as("unary calls are timed")
+                .anyMatch(line -> line.contains("rpc_method=\"CreateTopic\""));
+        assertThat(grpcLines).as("streams are not observed")
+                .noneMatch(line -> line.contains("rpc_method=\"Produce\"") || line.contains("rpc_method=\"Subscribe\""));
+    }
+
+    @Test
     void shouldSendTheLatestSnapshotToANewStreamAtOnceAndRefuseStreamsPastTheBound() throws Exception {
         SnapshotStreams streams = broker.getBean(SnapshotStreams.class);
         long deadline = System.nanoTime() + WAIT.toNanos();
