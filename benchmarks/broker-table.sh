@@ -15,6 +15,7 @@
 #   ./mvnw -B -q -pl minikafka-broker,benchmarks -am package -DskipTests   # builds both jars
 #   benchmarks/broker-table.sh                                              # defaults below; env overrides
 #   BROKER_OPTS="-XX:+UseZGC" ROWS="durable-rate e2e" benchmarks/broker-table.sh
+#   BROKER_JAR=old-exec.jar BENCH_JAR=old-bench.jar ROWS=e2e benchmarks/broker-table.sh   # another build's jars
 #
 # Ports: gRPC BASE_PORT+92, HTTP BASE_PORT+80 (BASE_PORT 19000 by default).
 set -euo pipefail
@@ -33,8 +34,8 @@ BASE_PORT=${BASE_PORT:-19000}
 WORK=${WORK:-$PWD/benchmarks/target/broker-table-$BASE_PORT}
 GRPC=$((BASE_PORT + 92)) HTTP=$((BASE_PORT + 80))
 
-BROKER_JAR=minikafka-broker/target/minikafka-broker-0.1.0-SNAPSHOT-exec.jar
-BENCH_JAR=benchmarks/target/minikafka-bench.jar
+BROKER_JAR=${BROKER_JAR:-minikafka-broker/target/minikafka-broker-0.1.0-SNAPSHOT-exec.jar}
+BENCH_JAR=${BENCH_JAR:-benchmarks/target/minikafka-bench.jar}
 for jar in "$BROKER_JAR" "$BENCH_JAR"; do
   [ -f "$jar" ] || { echo "missing $jar: ./mvnw -B -q -pl minikafka-broker,benchmarks -am package -DskipTests" >&2; exit 1; }
 done
