@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.ByteString;
 
 import dev.minikafka.broker.log.AppendCallback;
 import dev.minikafka.broker.metrics.BrokerMetrics;
@@ -73,11 +72,8 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
             requestNext();
             return;
         }
-        ByteString bytes = request.getBatches();
-        // A private, writable copy: the log writes each batch's base offset into these bytes.
-        ByteBuffer batches = ByteBuffer.allocate(bytes.size());
-        bytes.copyTo(batches);
-        batches.flip();
+        // No copy: the log writes each batch's base offset beside these bytes, not into them (PartitionWriter).
+        ByteBuffer batches = request.getBatches().asReadOnlyByteBuffer().slice();
         BatchCheck check = RecordBatch.checkAll(batches, 0, batches.limit(), topic.config().maxMessageBytes());
         if (check != BatchCheck.OK) {
             ErrorCode code = check == BatchCheck.TOO_LARGE ? ErrorCode.RECORD_TOO_LARGE : ErrorCode.CORRUPT_BATCH;

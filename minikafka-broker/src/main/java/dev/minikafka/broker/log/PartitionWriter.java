@@ -15,10 +15,13 @@ import dev.minikafka.protocol.RecordBatch;
 
 /**
  * The single writer of one partition log. Producers {@link #offer} checked batches into a queue bounded in
- * bytes; a task on the shared writer pool drains whatever has gathered, assigns offsets by writing each
- * batch's base offset in place, and appends it all to the active segment in one gathering
- * {@code FileChannel} write. Then it acknowledges: at once for {@code LEADER} (the bytes are in the page
- * cache), after the next shared fsync for {@code DURABLE} (see {@link GroupCommit}).
+ * bytes; a task on the shared writer pool drains whatever has gathered, assigns offsets, and appends it all
+ * to the active segment in one gathering {@code FileChannel} write. A request the writer may change takes
+ * each batch's base offset in place; one it may not (a read-only view of the bytes gRPC received, which saves
+ * copying every produced byte on the heap) is written as each batch's new base offset followed by the rest of
+ * the batch, and copied only when log-append time must be stamped into it (see {@link GatherBuffers}). Then
+ * it acknowledges: at once for {@code LEADER} (the bytes are in the page cache), after the next shared fsync
+ * for {@code DURABLE} (see {@link GroupCommit}).
  *
  * <p>Backpressure: {@code offer} returns {@code false} instead of queueing past the byte bound (an empty
  * queue below its bound takes a whole request, however large); the caller waits for {@link #whenRoom}. Nothing here
@@ -57,7 +60,7 @@ public final class PartitionWriter implements Runnable {
 
     // Drain state, touched only by the running drain task.
     private final PendingAppend[] drained = new PendingAppend[MAX_DRAIN_APPENDS];
-    private final ByteBuffer[] gather = new ByteBuffer[MAX_DRAIN_APPENDS];
+    private final GatherBuffers gather = new GatherBuffers();
     private final ProducerStateTable producers;
     private long lastProducerExpiryMs;
 
@@ -201,7 +204,6 @@ public final class PartitionWriter implements Runnable {
             int position = segment.size() + bytes;
             nextOffset = assignOffsets(append, segment, position, nextOffset, now, config);
             drained[count] = append;
-            gather[count] = append.batches;
             count++;
             bytes += append.batches.remaining();
             queuedBytes += append.bytes;
@@ -211,7 +213,7 @@ public final class PartitionWriter implements Runnable {
         }
         IOException failure = null;
         try {
-            segment.write(gather, count, bytes, nextOffset);
+            segment.write(gather.array(), gather.count(), bytes, nextOffset);
             log.markUnflushed(segment);
         } catch (IOException e) {
             // Segment.write cut the file back to where it was: the partition stays readable and writable,
@@ -219,6 +221,7 @@ public final class PartitionWriter implements Runnable {
             failure = diskFailure("append", e);
             producers.truncateFrom(firstOffset); // nothing of this drain is in the log
         }
+        gather.clear();
         pendingBytes.addAndGet(-queuedBytes);
         pendingAppends.addAndGet(-count);
         if (failure == null) {
@@ -227,7 +230,6 @@ public final class PartitionWriter implements Runnable {
         for (int i = 0; i < count; i++) {
             PendingAppend done = drained[i];
             drained[i] = null;
-            gather[i] = null;
             if (failure != null) {
                 done.fail(failure);
             } else if (done.durable) {
@@ -260,12 +262,20 @@ public final class PartitionWriter implements Runnable {
     }
 
     /**
-     * Writes base offsets (and log-append times) into the append's batches, indexes them, and records them in
-     * the producer state. Duplicates skipped at the head keep the offsets the check found for them.
+     * Gives the append's batches their base offsets (and log-append times), in place or in the gathered write,
+     * indexes them, and records them in the producer state. Duplicates skipped at the head keep the offsets
+     * the check found for them.
      */
     private long assignOffsets(PendingAppend append, Segment segment, int position, long nextOffset, long now,
             LogConfig config) {
+        if (config.logAppendTime() && append.batches.isReadOnly()) {
+            append.copyToWritable(); // the time and the CRC over it change too
+        }
         ByteBuffer batches = append.batches;
+        boolean inPlace = !batches.isReadOnly();
+        if (inPlace) {
+            gather.add(batches);
+        }
         long[] batchOffsets = append.batchBaseOffsets;
         int batchIndex = append.duplicates;
         append.baseOffset = batchOffsets == null ? nextOffset : batchOffsets[0];
@@ -275,13 +285,17 @@ public final class PartitionWriter implements Runnable {
         while (pos < limit) {
             int size = RecordBatch.sizeInBytes(batches, pos);
             int lastDelta = RecordBatch.lastOffsetDelta(batches, pos);
-            RecordBatch.setBaseOffset(batches, pos, nextOffset);
-            if (config.logAppendTime()) {
-                RecordBatch.setLogAppendTime(batches, pos, now);
+            if (inPlace) {
+                RecordBatch.setBaseOffset(batches, pos, nextOffset);
+                if (config.logAppendTime()) {
+                    RecordBatch.setLogAppendTime(batches, pos, now);
+                }
+            } else {
+                gather.addWithBaseOffset(batches, pos, size, nextOffset);
             }
             segment.indexBatch(nextOffset, RecordBatch.maxTimestamp(batches, pos), position + pos - batches.position(), size,
                     config.indexIntervalBytes());
-            producers.appended(batches, pos, now);
+            producers.appended(batches, pos, nextOffset, now);
             if (batchOffsets != null) {
                 batchOffsets[batchIndex++] = nextOffset;
             }

@@ -8,7 +8,8 @@ import dev.minikafka.protocol.RecordBatch;
 /** One producer request's batches waiting in a partition writer's queue, and what to tell when it is done. */
 final class PendingAppend {
 
-    final ByteBuffer batches;
+    /** Read-only when they are the bytes gRPC received (see {@link PartitionWriter}); position 0 at first. */
+    ByteBuffer batches;
     final int bytes;
     final boolean durable;
     final AppendCallback callback;
@@ -50,6 +51,13 @@ final class PendingAppend {
         if (duplicates > 0) {
             batches.position(firstNewPosition);
         }
+    }
+
+    /** Replaces the batches still to write (position to limit) with a writable copy starting at 0. */
+    void copyToWritable() {
+        ByteBuffer copy = ByteBuffer.allocate(batches.remaining());
+        copy.put(batches.duplicate()).flip();
+        batches = copy;
     }
 
     void succeed() {

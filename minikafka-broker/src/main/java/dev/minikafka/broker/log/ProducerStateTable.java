@@ -131,6 +131,11 @@ final class ProducerStateTable {
 
     /** Records an appended batch (at {@code pos}, its base offset already assigned); ignores non-idempotent ones. */
     void appended(ByteBuffer batches, int pos, long nowMs) {
+        appended(batches, pos, RecordBatch.baseOffset(batches, pos), nowMs);
+    }
+
+    /** As {@link #appended(ByteBuffer, int, long)}, for a batch whose base offset is not in its bytes. */
+    void appended(ByteBuffer batches, int pos, long baseOffset, long nowMs) {
         long producerId = RecordBatch.producerId(batches, pos);
         if (producerId < 0) {
             return;
@@ -138,7 +143,6 @@ final class ProducerStateTable {
         short epoch = RecordBatch.producerEpoch(batches, pos);
         int first = RecordBatch.baseSequence(batches, pos);
         int delta = RecordBatch.lastOffsetDelta(batches, pos);
-        long baseOffset = RecordBatch.baseOffset(batches, pos);
         ProducerEntry entry = producers.get(producerId);
         if (entry == null) {
             entry = new ProducerEntry(producerId, epoch);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.minikafka.protocol.BatchCheck;
 import dev.minikafka.protocol.Header;
 import dev.minikafka.protocol.Record;
 import dev.minikafka.protocol.RecordBatch;
@@ -72,6 +73,43 @@ class PartitionLogTest {
         int secondPos = RecordBatch.sizeInBytes(stored, 0);
         assertThat(RecordBatch.baseOffset(stored, secondPos)).isEqualTo(2);
         assertThat(offsets(readAll(writer.log(), 0))).containsExactly(0L, 1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void shouldWriteTheOffsetsOfARequestItMayNotChangeBesideItsBytes() throws Exception {
+        PartitionWriter writer = manager.getOrCreate("orders", 0, LogConfig.defaults());
+        append(writer, batch(1, "x"));
+        ByteBuffer one = batch(1, "a", "b");
+        ByteBuffer two = batch(2, "c", "d", "e");
+        ByteBuffer received = ByteBuffer.allocate(one.remaining() + two.remaining()).put(one).put(two).flip()
+                .asReadOnlyBuffer(); // as gRPC's bytes reach the log
+
+        long base = append(writer, received);
+
+        assertThat(base).isEqualTo(1);
+        ByteBuffer stored = writer.log().read(0, 1 << 20).batches();
+        int second = RecordBatch.sizeInBytes(stored, 0);
+        int third = second + RecordBatch.sizeInBytes(stored, second);
+        assertThat(RecordBatch.baseOffset(stored, second)).isEqualTo(1);
+        assertThat(RecordBatch.baseOffset(stored, third)).isEqualTo(3);
+        assertThat(RecordBatch.checkAll(stored, 0, stored.limit(), 1 << 20)).isEqualTo(BatchCheck.OK);
+        assertThat(offsets(readAll(writer.log(), 0))).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(values(readAll(writer.log(), 0))).containsExactly("x", "a", "b", "c", "d", "e");
+        assertThat(RecordBatch.baseOffset(received, one.limit())).as("the received bytes are left as they came").isZero();
+    }
+
+    @Test
+    void shouldStampLogAppendTimeIntoACopyOfARequestItMayNotChange() throws Exception {
+        PartitionWriter writer = manager.getOrCreate("orders", 0, withLogAppendTime(LogConfig.defaults()));
+        clock.set(5_000_000L);
+        ByteBuffer received = batch(7, "a", "b").asReadOnlyBuffer();
+
+        append(writer, received);
+
+        ByteBuffer stored = writer.log().read(0, 1024).batches();
+        assertThat(RecordBatch.checkAll(stored, 0, stored.limit(), 1 << 20)).isEqualTo(BatchCheck.OK);
+        assertThat(RecordBatch.decodeAll(stored, 0)).extracting(Record::timestamp).containsExactly(5_000_000L, 5_000_000L);
+        assertThat(RecordBatch.isLogAppendTime(received, 0)).as("the received bytes are left as they came").isFalse();
     }
 
     @Test
