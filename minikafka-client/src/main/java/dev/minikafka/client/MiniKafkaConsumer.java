@@ -136,7 +136,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         commitSync(currentPositions());
     }
 
-    /** Commits these offsets (each the next offset to read) and waits until they are stored. */
+    /**
+     * Commits these offsets (each the next offset to read) and waits until they are stored; first waits for
+     * the answers to earlier {@link #commitAsync} calls, as Kafka's consumer does, so they cannot land after it.
+     */
     public void commitSync(Map<TopicPartition, Long> offsets) {
         ensureOpen();
         commits.commitSync(groupForCommit(), memberId(), memberEpoch(), offsets);
@@ -593,9 +596,15 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves the group (committing first with auto-commit) and closes the connection. Waits, at most the request
+     * timeout, for the answers to commits sent without waiting: the broker would refuse one that reached it after
+     * the member left.
+     */
     @Override
     public void close() {
         if (!closed) {
+            commits.awaitUnanswered();
             if (membership != null) {
                 leaveGroup();
             }

@@ -24,7 +24,10 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * A consumer's offset commits and look-ups ({@code Groups.CommitOffsets}, {@code Groups.FetchOffsets}),
- * and what it last committed, so auto-commit sends only partitions that moved. Internal API.
+ * and what it last committed, so auto-commit sends only partitions that moved. As in Kafka, a commit that
+ * waits (and the consumer's close) first waits for the answers to the commits sent without waiting: an older
+ * asynchronous commit can then not land after a newer one, nor reach the broker after the member has left the
+ * group, where it would be refused. Internal API.
  */
 public final class OffsetCommits {
 
@@ -34,6 +37,8 @@ public final class OffsetCommits {
     private final long timeoutMs;
     /** Last offset stored per partition; written by gRPC threads on async success. */
     private final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
+    /** Commits sent without waiting and not answered yet; guarded by {@code this}. */
+    private int unanswered;
 
     public OffsetCommits(GroupsGrpc.GroupsStub stub, long timeoutMs) {
         this.stub = stub;
@@ -44,6 +49,7 @@ public final class OffsetCommits {
         if (offsets.isEmpty()) {
             return;
         }
+        awaitUnanswered();
         try {
             blocking().commitOffsets(request(group, memberId, epoch, offsets));
             lastCommitted.putAll(offsets);
@@ -58,6 +64,9 @@ public final class OffsetCommits {
             return;
         }
         Map<TopicPartition, Long> copy = Map.copyOf(offsets);
+        synchronized (this) {
+            unanswered++;
+        }
         stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).commitOffsets(request(group, memberId, epoch, copy),
                 new StreamObserver<>() {
                     @Override
@@ -66,6 +75,7 @@ public final class OffsetCommits {
 
                     @Override
                     public void onError(Throwable t) {
+                        answered();
                         MiniKafkaException e = Statuses.toException(t);
                         if (callback != null) {
                             callback.onComplete(copy, e);
@@ -77,11 +87,37 @@ public final class OffsetCommits {
                     @Override
                     public void onCompleted() {
                         copy.forEach((tp, offset) -> lastCommitted.merge(tp, offset, Math::max));
+                        answered(); // before the callback, which may itself commit and wait
                         if (callback != null) {
                             callback.onComplete(copy, null);
                         }
                     }
                 });
+    }
+
+    /**
+     * Waits until the broker has answered every commit sent without waiting, at most the request timeout
+     * (each such commit's own deadline).
+     */
+    public synchronized void awaitUnanswered() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try {
+            while (unanswered > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    log.warn("{} offset commit(s) sent without waiting were not answered within {} ms", unanswered, timeoutMs);
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void answered() {
+        unanswered--;
+        notifyAll();
     }
 
     /** The group's committed offsets for these partitions; partitions without one are left out. */
