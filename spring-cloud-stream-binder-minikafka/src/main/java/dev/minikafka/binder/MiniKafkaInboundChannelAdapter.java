@@ -1,17 +1,12 @@
 package dev.minikafka.binder;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import org.springframework.core.retry.RetryException;
@@ -41,11 +36,11 @@ import dev.minikafka.client.TopicPartition;
  * never moves past a record whose handler has not returned. Processed offsets are committed without waiting
  * after a poll's records are processed, at most once per {@code commitInterval} (every poll when it is 0: a
  * commit per poll cost about a tenth of the consumer thread), before partitions are revoked with waiting, and
- * on stop with waiting. A commit that waits first waits for the answers to the commits sent without waiting:
- * the broker may handle those after the group leave that follows a stop (and refuse them as from an unknown
- * member), and one that was refused is sent again. A consumer that dies without stopping has the records it
- * processed since its last commit delivered again. In MANUAL ack mode only acknowledged records are
- * committed: the {@code acknowledgmentCallback} header's {@code acknowledge()} commits the record and every
+ * on stop with waiting. A commit that waits, and the consumer's close, first wait for the answers to the
+ * commits sent without waiting (the client does that, as Kafka's does, so none reaches the broker after the
+ * group leave that follows a stop); one the broker refused is sent again. A consumer that dies without
+ * stopping has the records it processed since its last commit delivered again. In MANUAL ack mode only
+ * acknowledged records are committed: the {@code acknowledgmentCallback} header's {@code acknowledge()} commits the record and every
  * earlier one of its partition, as in Kafka; it may be called from any thread, and what was acknowledged
  * before the binding stops is committed on stop.
  *
@@ -159,8 +154,6 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
         private boolean reachable;
         /** When processed offsets are next committed without waiting (nanoTime); see commitInterval. */
         private long nextCommitNanos = System.nanoTime();
-        /** Commits sent without waiting whose answer has not come yet; see {@link #awaitCommitsInFlight}. */
-        private final List<CompletableFuture<Void>> commitsInFlight = new ArrayList<>();
         private Thread thread;
         private MiniKafkaConsumer consumer;
 
@@ -280,9 +273,6 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             if (setup.anonymous() || consumer == null) {
                 return;
             }
-            if (sync) {
-                awaitCommitsInFlight();
-            }
             Map<TopicPartition, Long> changed = offsets.toCommit(consumer.assignment());
             if (changed.isEmpty()) {
                 return;
@@ -290,52 +280,19 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             if (sync) {
                 consumer.commitSync(changed);
             } else {
-                commitsInFlight.removeIf(CompletableFuture::isDone);
-                CompletableFuture<Void> answered = new CompletableFuture<>();
                 consumer.commitAsync(changed, (sent, failure) -> {
-                    try {
-                        if (failure != null) {
-                            offsets.commitFailed(sent);
-                            logger.debug(() -> "Commit of " + sent + " failed: " + failure.getMessage());
-                        }
-                    } finally {
-                        answered.complete(null);
+                    if (failure != null) {
+                        offsets.commitFailed(sent);
+                        logger.debug(() -> "Commit of " + sent + " failed: " + failure.getMessage());
                     }
                 });
-                commitsInFlight.add(answered);
             }
             offsets.committed(changed);
-        }
-
-        /**
-         * Waits for the answers to the commits sent without waiting, before a commit that waits: otherwise the
-         * last of them (it carries what was acknowledged just before a stop) may reach the broker after this
-         * consumer left the group and be refused, while the commit that waits skips its offsets as sent. A
-         * refused one is then offered again by {@link OffsetTracker#toCommit}. Each has the request timeout
-         * as its deadline, so this waits at most about that long.
-         */
-        private void awaitCommitsInFlight() {
-            if (commitsInFlight.isEmpty()) {
-                return;
-            }
-            try {
-                CompletableFuture.allOf(commitsInFlight.toArray(CompletableFuture[]::new))
-                        .get(setup.config().requestTimeoutMs(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                logger.warn(() -> "Commits of '" + setup.topic() + "' sent earlier were not answered within "
-                        + setup.config().requestTimeoutMs() + " ms; committing without their answer");
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e); // never: they are only ever completed normally
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            commitsInFlight.clear();
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             try {
-                awaitCommitsInFlight();
                 Map<TopicPartition, Long> last = offsets.toCommit(partitions);
                 if (!last.isEmpty() && !setup.anonymous()) {
                     consumer.commitSync(last); // before the broker hands the partitions on
@@ -378,7 +335,6 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                 logger.debug(() -> "Closing the consumer failed: " + e.getMessage());
             }
             consumer = null;
-            commitsInFlight.clear();
             owned.clear();
             offsets.clear();
         }
