@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.minikafka.broker.crash.CrashPoint;
 import dev.minikafka.protocol.BatchCheck;
 import dev.minikafka.protocol.BatchLayout;
@@ -38,6 +41,7 @@ final class Segment {
     static final String DELETED_SUFFIX = ".deleted";
     /** Header bytes a reader needs to step over a batch and know its offsets and timestamps. */
     private static final int SCAN_HEADER = BatchLayout.PRODUCER_ID_OFFSET;
+    private static final Logger logger = LoggerFactory.getLogger(Segment.class);
 
     private final Path dir;
     private final long baseOffset;
@@ -57,6 +61,8 @@ final class Segment {
     private int bytesSinceIndexEntry;
     /** Set when the offset index failed its check on open; cleared by {@link #recover}. */
     private String openProblem;
+    /** An index entry was found not to point at a batch; warned once per segment. */
+    private volatile boolean warnedGarbledEntry;
 
     private Segment(Path dir, long baseOffset, long createdMs) throws IOException {
         this.dir = dir;
@@ -322,10 +328,15 @@ final class Segment {
         }
         int end = size();
         long from = timeIndex.lookup(timestamp);
-        int position = offsetIndex.lookup(from);
+        int indexed = offsetIndex.lookup(from);
+        int position = indexed;
         ByteBuffer header = ByteBuffer.allocate(SCAN_HEADER);
         while (position < end) {
             readHeader(header, position);
+            if (position == indexed && indexed > 0 && !batchStartsAt(header, from, indexed)) {
+                position = 0;
+                continue;
+            }
             int batchSize = RecordBatch.sizeInBytes(header, 0);
             if (RecordBatch.maxTimestamp(header, 0) >= timestamp) {
                 ByteBuffer batch = ByteBuffer.allocate(batchSize);
@@ -350,12 +361,35 @@ final class Segment {
         int position = from;
         while (position < end) {
             readHeader(header, position);
+            if (position == from && from > 0 && !batchStartsAt(header, offset, from)) {
+                position = 0;
+                continue;
+            }
             if (RecordBatch.lastOffset(header, 0) >= offset) {
                 return position;
             }
             position += RecordBatch.sizeInBytes(header, 0);
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code header}, read where the offset index sent a lookup for {@code offset}, is a batch of this
+     * segment at or below that offset. Opening checks the index's order and its last entry (a power cut tears
+     * only a file's tail); an entry garbled further in (bit rot) would start a read in the middle of a batch.
+     * Then the read starts from the segment's first batch instead: slower, still right. Costs no extra read.
+     */
+    private boolean batchStartsAt(ByteBuffer header, long offset, int position) {
+        long base = RecordBatch.baseOffset(header, 0);
+        if (header.get(BatchLayout.MAGIC_OFFSET) == BatchLayout.MAGIC_V1 && base >= baseOffset && base <= offset) {
+            return true;
+        }
+        if (!warnedGarbledEntry) {
+            warnedGarbledEntry = true;
+            logger.warn("The offset index of {} points at position {}, where no batch starts; such reads start"
+                    + " from the segment's first batch", file(dir, baseOffset, INDEX_SUFFIX), position);
+        }
+        return false;
     }
 
     private int batchSizeAt(int position) throws IOException {

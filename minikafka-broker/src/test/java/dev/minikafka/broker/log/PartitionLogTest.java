@@ -113,6 +113,31 @@ class PartitionLogTest {
     }
 
     @Test
+    void shouldReadEveryOffsetRightWhenAnIndexEntryInsideTheFilePointsIntoABatch() throws Exception {
+        PartitionWriter writer = manager.getOrCreate("orders", 0, config(1 << 20, 128));
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            written.add("v" + i + "-" + "x".repeat(150));
+            append(writer, batch(i, written.getLast()));
+        }
+        manager.close();
+        Path index = indexFile(dataDir.resolve("orders-0"), 0);
+        ByteBuffer entries = ByteBuffer.wrap(Files.readAllBytes(index));
+        assertThat(entries.limit()).as("several entries").isGreaterThanOrEqualTo(3 * OffsetIndex.ENTRY_SIZE);
+        int second = OffsetIndex.ENTRY_SIZE + 4; // entry 1's position: still increasing, inside the log, mid-batch
+        entries.putInt(second, entries.getInt(second) + 1);
+        Files.write(index, entries.array());
+
+        manager = openManager(dataDir, clock::get);
+        PartitionLog log = manager.getOrCreate("orders", 0, config(1 << 20, 128)).log();
+        for (int offset = 0; offset < written.size(); offset++) {
+            List<Record> read = RecordBatch.decodeAll(log.read(offset, 1).batches(), offset);
+            assertThat(read).as("read at " + offset).isNotEmpty();
+            assertThat(read.getFirst().valueAsString()).as("read at " + offset).isEqualTo(written.get(offset));
+        }
+    }
+
+    @Test
     void shouldKeepKeysNullValuesAndHeadersAsProduced() throws Exception {
         PartitionWriter writer = manager.getOrCreate("orders", 0, LogConfig.defaults());
         append(writer, batch(42, "customer-7", "paid", List.of(Header.of("trace", "abc"), Header.of("empty", null))));
