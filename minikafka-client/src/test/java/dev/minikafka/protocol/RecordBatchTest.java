@@ -50,6 +50,24 @@ class RecordBatchTest {
     }
 
     @Test
+    void shouldComputeTheSameCrcThroughAReadOnlyHeapViewAsThroughTheArray() {
+        RecordBatchBuilder builder = new RecordBatchBuilder(64);
+        for (int i = 0; i < 300; i++) { // ~30 KB: several rounds of the per-thread scratch array
+            builder.append(i, null, utf8("value-" + i + "-".repeat(90)), List.of());
+        }
+        ByteBuffer batch = build(builder);
+        ByteBuffer readOnly = batch.asReadOnlyBuffer();
+        ByteBuffer direct = ByteBuffer.allocateDirect(batch.limit()).put(batch.duplicate()).flip();
+
+        long expected = RecordBatch.computeCrc(batch, 0, batch.limit());
+        assertThat(readOnly.hasArray()).isFalse();
+        assertThat(RecordBatch.computeCrc(readOnly, 0, readOnly.limit())).isEqualTo(expected);
+        assertThat(RecordBatch.computeCrc(direct, 0, direct.limit())).isEqualTo(expected);
+        assertThat(RecordBatch.check(readOnly, 0, readOnly.limit(), Integer.MAX_VALUE)).isEqualTo(BatchCheck.OK);
+        assertThat(readOnly.position()).isZero(); // the caller's buffer is not moved
+    }
+
+    @Test
     void shouldSkipRecordsBelowTheRequestedOffset() {
         RecordBatchBuilder builder = new RecordBatchBuilder(64);
         for (int i = 0; i < 5; i++) {
