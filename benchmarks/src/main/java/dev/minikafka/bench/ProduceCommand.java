@@ -27,6 +27,12 @@ import picocli.CommandLine.Spec;
         description = "Send records as fast as possible (or at --rate) and report throughput and ack latency.")
 final class ProduceCommand implements Callable<Integer> {
 
+    /**
+     * A paced thread sends the records due in each millisecond together (see {@link Pacer}): the offered rate
+     * is the same, the threads wake a thousand times a second instead of once per record.
+     */
+    static final Duration PACING_TICK = Duration.ofMillis(1);
+
     @Spec
     CommandSpec spec;
 
@@ -118,7 +124,7 @@ final class ProduceCommand implements Callable<Integer> {
         SendCounters counters = new SendCounters();
         List<ProduceWorker> workers = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {
-            Pacer pacer = Pacer.of(rate > 0 ? (double) rate / threads : 0);
+            Pacer pacer = Pacer.of(rate > 0 ? (double) rate / threads : 0, PACING_TICK);
             workers.add(new ProduceWorker(clients.get(i % clients.size()), common.topic, value,
                     Workers.share(total, threads, i), pacer, deadline, latencies, counters));
         }

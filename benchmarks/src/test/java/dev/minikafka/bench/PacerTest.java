@@ -2,6 +2,9 @@ package dev.minikafka.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ class PacerTest {
 
     @Test
     void issuesPermitsOnAnAbsoluteSchedule() {
-        Pacer pacer = Pacer.of(1_000, now::get, jump); // one per millisecond
+        Pacer pacer = Pacer.of(1_000, Duration.ZERO, now::get, jump); // one per millisecond
         pacer.restart();
         assertThat(pacer.acquire()).isEqualTo(1_000);
         assertThat(pacer.acquire()).isEqualTo(1_001_000);
@@ -23,7 +26,7 @@ class PacerTest {
 
     @Test
     void aSenderThatFellBehindIsNotForgiven() {
-        Pacer pacer = Pacer.of(1_000, now::get, jump);
+        Pacer pacer = Pacer.of(1_000, Duration.ZERO, now::get, jump);
         pacer.restart();
         pacer.acquire();
         now.addAndGet(10_000_000); // a 10 ms stall
@@ -35,8 +38,28 @@ class PacerTest {
     }
 
     @Test
+    void withATickItWakesOncePerTickAndIssuesEveryPermitDueByItsEnd() {
+        List<Long> wakeUps = new ArrayList<>();
+        Pacer pacer = Pacer.of(10_000, Duration.ofMillis(1), now::get, (deadline, clock) -> {
+            wakeUps.add(deadline);
+            jump.waitUntil(deadline, clock);
+        });
+        pacer.restart();
+        List<Long> due = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // 2.5 ms of permits, one per 100 µs
+            due.add(pacer.acquire());
+        }
+        // Each permit keeps its own due time, so the rate is unchanged...
+        assertThat(due.get(24)).isEqualTo(1_000 + 24 * 100_000L);
+        // ...but the thread woke only at the ends of the three ticks: permit 0 was due at once, 1-10 went at 1 ms,
+        // 11-20 at 2 ms and 21-24 at 3 ms.
+        assertThat(wakeUps).containsExactly(1_001_000L, 2_001_000L, 3_001_000L);
+        assertThat(now.get()).isGreaterThanOrEqualTo(due.get(24));
+    }
+
+    @Test
     void zeroMeansUnlimited() {
-        Pacer pacer = Pacer.of(0, now::get, (deadline, clock) -> {
+        Pacer pacer = Pacer.of(0, Duration.ZERO, now::get, (deadline, clock) -> {
             throw new AssertionError("an unlimited pacer never waits");
         });
         assertThat(pacer.unlimited()).isTrue();
