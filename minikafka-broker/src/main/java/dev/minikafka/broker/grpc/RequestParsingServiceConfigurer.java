@@ -1,8 +1,6 @@
 package dev.minikafka.broker.grpc;
 
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.grpc.server.GrpcServerFactory;
@@ -12,18 +10,15 @@ import org.springframework.stereotype.Component;
 
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 
 /**
  * Binds every gRPC service as Spring gRPC does (global interceptors included), then moves request parsing
  * into the listener chain so {@link MalformedRequests} can answer bytes that are not the method's request
  * message. grpc-java parses before any interceptor runs and answers a failure with a bare
  * {@code UNKNOWN: Application error processing RPC}; with the raw stream handed through the same parse
- * happens one step later, inside the chain, and by {@link AliasingRequestMarshaller}, which leaves a
- * request's bytes where they arrived instead of copying them out. Replaces Spring gRPC's default configurer,
- * which backs off when one of its type exists.
+ * happens one step later, inside the chain. Replaces Spring gRPC's default configurer, which backs off when
+ * one of its type exists.
  */
 @Component
 class RequestParsingServiceConfigurer extends DefaultGrpcServiceConfigurer {
@@ -34,30 +29,9 @@ class RequestParsingServiceConfigurer extends DefaultGrpcServiceConfigurer {
 
     @Override
     public ServerServiceDefinition configure(GrpcServiceSpec spec, GrpcServerFactory serverFactory) {
-        ServerServiceDefinition service = withAliasingRequests(super.configure(spec, serverFactory));
+        ServerServiceDefinition service = super.configure(spec, serverFactory);
         return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, new PassThrough()),
                 new MalformedRequests());
-    }
-
-    /** {@code service} with every method's request parsed by {@link AliasingRequestMarshaller}. */
-    private static ServerServiceDefinition withAliasingRequests(ServerServiceDefinition service) {
-        ServiceDescriptor original = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-                .setSchemaDescriptor(original.getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            ServerMethodDefinition<?, ?> aliasing = aliasing(method);
-            descriptor.addMethod(aliasing.getMethodDescriptor());
-            methods.add(aliasing);
-        }
-        ServerServiceDefinition.Builder rebuilt = ServerServiceDefinition.builder(descriptor.build());
-        methods.forEach(rebuilt::addMethod);
-        return rebuilt.build();
-    }
-
-    private static <Q, R> ServerMethodDefinition<Q, R> aliasing(ServerMethodDefinition<Q, R> method) {
-        return ServerMethodDefinition.create(AliasingRequestMarshaller.appliedTo(method.getMethodDescriptor()),
-                method.getServerCallHandler());
     }
 
     /**
