@@ -10,7 +10,8 @@
 #   durable-rate acks=DURABLE, 16 threads at DURABLE_RATE records/s (20 % warm-up left out)
 #   e2e          end-to-end latency at 10,000 records/s for E2E_SECONDS (2 s warm-up left out)
 #   e2e-noid     the same with --no-idempotence
-# Prints every run and a Markdown table of medians; the JSON lines land in $WORK/results.jsonl.
+# Prints the date, commit and machine, every run, and a Markdown table of medians; the JSON lines land in
+# $WORK/results.jsonl.
 #
 #   ./mvnw -B -q -pl minikafka-broker,benchmarks -am package -DskipTests   # builds both jars
 #   benchmarks/broker-table.sh                                              # defaults below; env overrides
@@ -60,7 +61,10 @@ for _ in $(seq 1 240); do
   kill -0 "$BROKER_PID" 2>/dev/null || { echo "the broker exited; see $WORK/broker.log" >&2; exit 1; }
   sleep 0.25
 done
-echo "broker $BROKER_PID ready on 127.0.0.1:$GRPC ($BROKER_OPTS); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# What docs/benchmarks.md records with every result: when, which build, on what machine.
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); checkout $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)');" \
+  "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+echo "broker $BROKER_PID ($BROKER_JAR) ready on 127.0.0.1:$GRPC ($BROKER_OPTS); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 bench() { # row, load generator arguments...
   local row=$1; shift
