@@ -31,7 +31,7 @@ final class ProduceCommand implements Callable<Integer> {
      * A paced thread sends the records due in each millisecond together (see {@link Pacer}): the offered rate
      * is the same, the threads wake a thousand times a second instead of once per record.
      */
-    static final Duration PACING_TICK = Duration.ofMillis(1);
+    private static final Duration PACING_TICK = Duration.ofMillis(1);
 
     @Spec
     CommandSpec spec;
