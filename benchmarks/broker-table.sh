@@ -8,7 +8,7 @@
 #   consume      one consumer reading CONSUME_RECORDS from the beginning
 #   durable      acks=DURABLE, 16 threads, DURABLE_RECORDS as fast as they go
 #   durable-rate acks=DURABLE, 16 threads at DURABLE_RATE records/s (20 % warm-up left out)
-#   e2e          end-to-end latency at 10,000 records/s for E2E_SECONDS (2 s warm-up left out)
+#   e2e          end-to-end latency at 10,000 records/s, E2E_SECONDS measured after E2E_WARMUP seconds
 #   e2e-noid     the same with --no-idempotence
 # Prints the date, commit and machine, every run, and a Markdown table of medians; the JSON lines land in
 # $WORK/results.jsonl.
@@ -30,6 +30,7 @@ CONSUME_RECORDS=${CONSUME_RECORDS:-12000000}
 DURABLE_RECORDS=${DURABLE_RECORDS:-4000000}
 DURABLE_RATE=${DURABLE_RATE:-200000}
 E2E_SECONDS=${E2E_SECONDS:-10}
+E2E_WARMUP=${E2E_WARMUP:-10}
 BROKER_OPTS=${BROKER_OPTS:--XX:+UseG1GC}
 BASE_PORT=${BASE_PORT:-19000}
 WORK=${WORK:-$PWD/benchmarks/target/broker-table-$BASE_PORT}
@@ -85,8 +86,9 @@ run_row() {
     durable) bench durable produce --topic durable --records "$DURABLE_RECORDS" --threads 16 --acks DURABLE ;;
     durable-rate) bench durable-rate produce --topic durable --acks DURABLE --threads 16 --rate "$DURABLE_RATE" \
         --records $((DURABLE_RATE * 10)) --warmup-records $((DURABLE_RATE * 2)) ;;
-    e2e) bench e2e e2e --topic e2e --rate 10000 --duration "${E2E_SECONDS}s" --warmup 2s ;;
-    e2e-noid) bench e2e-noid e2e --topic e2e --rate 10000 --duration "${E2E_SECONDS}s" --warmup 2s --no-idempotence ;;
+    e2e) bench e2e e2e --topic e2e --rate 10000 --duration "$((E2E_WARMUP + E2E_SECONDS))s" --warmup "${E2E_WARMUP}s" ;;
+    e2e-noid) bench e2e-noid e2e --topic e2e --rate 10000 --duration "$((E2E_WARMUP + E2E_SECONDS))s" --warmup "${E2E_WARMUP}s" \
+        --no-idempotence ;;
     *) echo "unknown row $1 (rows: produce produce-noid consume durable durable-rate e2e e2e-noid)" >&2; exit 2 ;;
   esac
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The end-to-end run's reader: positioned at the end of every partition before the producer starts, it
- * records now − stamp for each of this run's records sent at or after {@code measureFromNanos}.
+ * records now − stamp for each of this run's records sent at or after the time given to {@link #measureFrom}.
  */
 final class EndToEndConsumer implements Runnable {
 
@@ -21,7 +21,7 @@ final class EndToEndConsumer implements Runnable {
     private final ConsumerConfig config;
     private final Collection<TopicPartition> partitions;
     private final long runId;
-    private final long measureFromNanos;
+    private volatile long measureFromNanos;
     private final LatencyRecorder latencies;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final LongAdder received = new LongAdder();
@@ -30,12 +30,10 @@ final class EndToEndConsumer implements Runnable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    EndToEndConsumer(ConsumerConfig config, Collection<TopicPartition> partitions, long runId,
-                     long measureFromNanos, LatencyRecorder latencies) {
+    EndToEndConsumer(ConsumerConfig config, Collection<TopicPartition> partitions, long runId, LatencyRecorder latencies) {
         this.config = config;
         this.partitions = partitions;
         this.runId = runId;
-        this.measureFromNanos = measureFromNanos;
         this.latencies = latencies;
     }
 
@@ -69,6 +67,14 @@ final class EndToEndConsumer implements Runnable {
         } finally {
             ready.countDown();
         }
+    }
+
+    /**
+     * Records sent from {@code nanos} on are measured, those before are the warm-up. Called once the reader is
+     * ready and before the producer starts, so the warm-up is the producer's own first seconds.
+     */
+    void measureFrom(long nanos) {
+        measureFromNanos = nanos;
     }
 
     CountDownLatch ready() {

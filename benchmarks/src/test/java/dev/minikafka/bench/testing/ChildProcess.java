@@ -1,4 +1,4 @@
-package dev.minikafka.bench.jmeter;
+package dev.minikafka.bench.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM the smoke test starts (the broker, JMeter), with its output in a log file. Closing it stops it: SIGTERM
+ * A JVM an integration test starts (the broker, JMeter), with its output in a log file. Closing it stops it: SIGTERM
  * first, so the broker shuts down gracefully, then a forced kill after a grace period. A shutdown hook does the
  * same if the test JVM is stopped first (Ctrl-C, surefire's timeout), so a failed or interrupted build leaves
  * no process behind.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private static final Duration GRACE = Duration.ofSeconds(30);
 
@@ -29,7 +29,7 @@ final class ChildProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    static ChildProcess start(String name, List<String> command, Path workingDir, Path log) throws IOException {
+    public static ChildProcess start(String name, List<String> command, Path workingDir, Path log) throws IOException {
         Process process = new ProcessBuilder(command)
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)
@@ -40,23 +40,23 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The java binary of the JVM running this test. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end by itself and returns its exit code; fails if it is still running after the timeout. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not finish within " + timeout + "; its output is in " + log);
         }
         return process.exitValue();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 

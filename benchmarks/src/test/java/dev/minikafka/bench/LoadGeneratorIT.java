@@ -1,0 +1,126 @@
+package dev.minikafka.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.minikafka.bench.testing.BrokerProcess;
+
+/**
+ * The load generator's three commands as a user runs them, against a broker of its own (the exec jar on loopback),
+ * with small counts: every record it reports is in the log, the consumer reads back what is there, a paced run
+ * keeps its rate, and {@code e2e} receives every record it acknowledged. Part of {@code ./mvnw verify} (failsafe).
+ */
+class LoadGeneratorIT {
+
+    /** Bounds every run, so a broken run fails the test instead of hanging the build. */
+    private static final String TIMEOUT = "90s";
+
+    @TempDir
+    static Path dataDir;
+
+    private static BrokerProcess broker;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        Path workDir = Path.of("target", "load-generator-it");
+        Files.createDirectories(workDir);
+        broker = BrokerProcess.start(dataDir, workDir);
+    }
+
+    @AfterAll
+    static void stopBroker() throws InterruptedException {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void producedRecordsAreInTheLogAndConsumeReadsThemAllBack() throws Exception {
+        JsonNode produced = run("produce", "--topic", "lg-produce", "--partitions", "4", "--records", "20000", "--threads", "2");
+        assertThat(produced.path("records").asLong()).isEqualTo(20_000);
+        assertThat(produced.path("details").path("sent").asLong()).isEqualTo(20_000);
+        assertThat(produced.path("errors").asLong()).isZero();
+        assertThat(produced.path("timedOut").asBoolean()).isFalse();
+        assertOrderedPercentiles(produced.path("latency"), 20_000);
+        assertThat(broker.recordsIn("lg-produce")).isEqualTo(20_000);
+
+        JsonNode consumed = run("consume", "--topic", "lg-produce", "--threads", "2");
+        assertThat(consumed.path("details").path("availableAtStart").asLong()).isEqualTo(20_000);
+        assertThat(consumed.path("records").asLong()).isEqualTo(20_000);
+        assertThat(consumed.path("bytes").asLong()).isEqualTo(20_000L * 100);
+
+        JsonNode inAGroup = run("consume", "--topic", "lg-produce", "--threads", "2", "--group", "lg-readers");
+        assertThat(inAGroup.path("records").asLong()).isEqualTo(20_000);
+    }
+
+    @Test
+    void aPacedDurableRunKeepsItsRateAcrossSeveralProducerInstances() throws Exception {
+        JsonNode report = run("produce", "--topic", "lg-durable", "--acks", "DURABLE", "--threads", "4", "--producers", "2",
+                "--rate", "4000", "--records", "8000", "--warmup-records", "2000");
+        assertThat(report.path("records").asLong()).isEqualTo(8_000);
+        assertThat(report.path("errors").asLong()).isZero();
+        assertOrderedPercentiles(report.path("latency"), 8_000);
+        // 8,000 records at 4,000/s cannot be done in much less than two seconds: the pacer holds the rate.
+        assertThat(report.path("seconds").asDouble()).isGreaterThanOrEqualTo(1.9);
+        assertThat(broker.recordsIn("lg-durable")).as("warm-up and measured records").isEqualTo(10_000);
+    }
+
+    @Test
+    void endToEndReceivesEveryAcknowledgedRecordAndMeasuresThoseAfterTheWarmUp() throws Exception {
+        JsonNode report = run("e2e", "--topic", "lg-e2e", "--rate", "2000", "--duration", "3s", "--warmup", "1s");
+        JsonNode details = report.path("details");
+        long sent = details.path("sent").asLong();
+        assertThat(sent).as("3 s at 2,000 records/s").isBetween(5_900L, 6_000L);
+        assertThat(details.path("acked").asLong()).isEqualTo(sent);
+        assertThat(details.path("received").asLong()).isEqualTo(sent);
+        assertThat(details.path("missing").asLong()).isZero();
+        long measured = details.path("measured").asLong();
+        assertThat(measured).as("the records sent after the 1 s warm-up").isBetween(3_800L, 4_010L);
+        assertOrderedPercentiles(report.path("latency"), measured);
+        assertThat(broker.recordsIn("lg-e2e")).isEqualTo(sent);
+    }
+
+    private static void assertOrderedPercentiles(JsonNode latency, long count) {
+        assertThat(latency.path("count").asLong()).isEqualTo(count);
+        double p50 = latency.path("p50").asDouble();
+        assertThat(p50).isPositive();
+        assertThat(latency.path("p99").asDouble()).isGreaterThanOrEqualTo(p50);
+        assertThat(latency.path("max").asDouble()).isGreaterThanOrEqualTo(latency.path("p99").asDouble());
+    }
+
+    /** Runs one load generator command with {@code --json} against the broker; it must exit 0. Returns the report. */
+    private JsonNode run(String command, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(command, "--bootstrap", broker.bootstrap(), "--timeout", TIMEOUT, "--json"));
+        args.addAll(List.of(options));
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            exit = LoadGenerator.run(args.toArray(String[]::new));
+        } finally {
+            System.setOut(originalOut);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8).strip();
+        assertThat(exit).as("exit code of %s; it printed: %s", args, printed).isEqualTo(ExitCodes.OK);
+        String[] lines = printed.split("\n");
+        return json.readTree(lines[lines.length - 1]);
+    }
+}
