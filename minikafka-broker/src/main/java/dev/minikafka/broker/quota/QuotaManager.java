@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.minikafka.protocol.RecordBatch;
 import io.micrometer.core.instrument.Counter;
@@ -116,8 +115,11 @@ public class QuotaManager {
         return properties.defaultFor(kind);
     }
 
+    // set and remove make one repository call each, which is its own transaction. They are deliberately not
+    // @Transactional: that would put every call of this class, produced() and consumed() on each request
+    // included, through a Spring proxy.
+
     /** Sets (stores, then applies) an override; applies to the next request. */
-    @Transactional
     public void set(QuotaKind kind, String name, Quota quota) {
         if (kind == QuotaKind.CONSUMER && quota.eventsPerSecond() != 0) {
             throw new IllegalArgumentException("consumer quotas limit bytes per second only; leave eventsPerSecond at 0");
@@ -131,14 +133,14 @@ public class QuotaManager {
                 quota.eventsPerSecond(), quota.bytesPerSecond());
     }
 
-    /** Removes an override; the default applies again. Returns false when there was none. */
-    @Transactional
+    /** Removes (from the store, then in force) an override; the default applies again. False when there was none. */
     public boolean remove(QuotaKind kind, String name) {
         Key key = new Key(kind, name);
-        if (overrides.remove(key) == null) {
+        if (!overrides.containsKey(key)) {
             return false;
         }
         repository.deleteById(new QuotaEntity.Key(kind.key(), name));
+        overrides.remove(key);
         limiters.remove(key);
         refreshFlags();
         return true;
