@@ -67,9 +67,11 @@ final class ConsumeCommand implements Callable<Integer> {
             shares.add(new LinkedHashMap<>());
         }
         long available = 0;
+        long[] endByPartition = new long[topic.partitionCount()];
         for (PartitionInfo p : topic.partitions()) {
             shares.get(p.partition() % workerCount).put(new TopicPartition(common.topic, p.partition()), p.logEndOffset());
             available += p.logEndOffset() - p.logStartOffset();
+            endByPartition[p.partition()] = p.logEndOffset();
         }
         if (records == 0 && available == 0) {
             System.err.printf("note: topic %s is empty; nothing to read (produce to it first)%n", common.topic);
@@ -85,12 +87,12 @@ final class ConsumeCommand implements Callable<Integer> {
         List<java.util.function.BooleanSupplier> completions = new ArrayList<>();
         for (Map<TopicPartition, Long> share : shares) {
             if (group == null) {
-                ConsumeWorker worker = new ConsumeWorker(config, share, records, consumed, bytes, deadline, failure);
+                ConsumeWorker worker = new ConsumeWorker(config, share, records, endByPartition, consumed, bytes, deadline, failure);
                 workers.add(worker);
                 completions.add(worker::completed);
             } else {
                 GroupConsumeWorker worker = new GroupConsumeWorker(config, common.topic, group,
-                        records > 0 ? records : available, consumed, bytes, deadline, failure);
+                        records > 0 ? records : available, records > 0 ? null : endByPartition, consumed, bytes, deadline, failure);
                 workers.add(worker);
                 completions.add(worker::completed);
             }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One consumer thread: its own consumer over its share of the partitions, read from the beginning until the
  * shared record target is met, or, with no target, until each of its partitions reaches the end offset it
- * had when the run started.
+ * had when the run started; records written after the start are then not counted.
  */
 final class ConsumeWorker implements Runnable {
 
@@ -24,6 +24,7 @@ final class ConsumeWorker implements Runnable {
     private final ConsumerConfig config;
     private final Map<TopicPartition, Long> endOffsets;
     private final long target;
+    private final long[] endByPartition;
     private final AtomicLong consumed;
     private final LongAdder bytes;
     private final long deadlineNanos;
@@ -31,14 +32,16 @@ final class ConsumeWorker implements Runnable {
     private volatile boolean completed;
 
     /**
-     * @param endOffsets this worker's partitions and the offsets to read up to (used when target is 0)
-     * @param target     records to read over all workers; 0 = read up to the end offsets
+     * @param endOffsets     this worker's partitions and the offsets to read up to (used when target is 0)
+     * @param target         records to read over all workers; 0 = read up to the end offsets
+     * @param endByPartition every partition's end offset at the start, by partition number (used when target is 0)
      */
-    ConsumeWorker(ConsumerConfig config, Map<TopicPartition, Long> endOffsets, long target, AtomicLong consumed,
-                  LongAdder bytes, long deadlineNanos, AtomicReference<Throwable> failure) {
+    ConsumeWorker(ConsumerConfig config, Map<TopicPartition, Long> endOffsets, long target, long[] endByPartition,
+                  AtomicLong consumed, LongAdder bytes, long deadlineNanos, AtomicReference<Throwable> failure) {
         this.config = config;
         this.endOffsets = endOffsets;
         this.target = target;
+        this.endByPartition = endByPartition;
         this.consumed = consumed;
         this.bytes = bytes;
         this.deadlineNanos = deadlineNanos;
@@ -61,7 +64,7 @@ final class ConsumeWorker implements Runnable {
                     return;
                 }
                 List<ConsumerRecord> records = consumer.poll(POLL_TIMEOUT);
-                tally(records, consumed, bytes);
+                tally(records, target == 0 ? endByPartition : null, consumed, bytes);
                 if (target == 0 && !records.isEmpty()) {
                     remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
@@ -81,14 +84,23 @@ final class ConsumeWorker implements Runnable {
         return target > 0 ? consumed.get() >= target : remaining.isEmpty();
     }
 
-    /** Adds a poll's records and their key and value bytes to the run's counters. */
-    static void tally(List<ConsumerRecord> records, AtomicLong consumed, LongAdder bytes) {
+    /**
+     * Adds a poll's records and their key and value bytes to the run's counters; with {@code endByPartition}
+     * (end offsets at the start, by partition number), only the records below them.
+     */
+    static void tally(List<ConsumerRecord> records, long[] endByPartition, AtomicLong consumed, LongAdder bytes) {
         long size = 0;
+        long count = 0;
         for (ConsumerRecord record : records) {
-            size += length(record.key()) + length(record.value());
+            // Only what the topic held at the start; a partition added since then held nothing.
+            if (endByPartition == null
+                    || record.partition() < endByPartition.length && record.offset() < endByPartition[record.partition()]) {
+                size += length(record.key()) + length(record.value());
+                count++;
+            }
         }
         bytes.add(size);
-        consumed.addAndGet(records.size());
+        consumed.addAndGet(count);
     }
 
     private static int length(byte[] bytes) {

@@ -30,6 +30,10 @@ import picocli.CommandLine.Spec;
         description = "Produce at a fixed rate, consume in the same process, and report end-to-end latency.")
 final class EndToEndCommand implements Callable<Integer> {
 
+    private static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long SEND_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     @Spec
     CommandSpec spec;
 
@@ -79,27 +83,36 @@ final class EndToEndCommand implements Callable<Integer> {
         LatencyRecorder latencies = new LatencyRecorder();
         ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap).security(common.security()).build();
         long start = System.nanoTime();
+        long deadline = start + common.timeout.toNanos();
         EndToEndConsumer consumer = new EndToEndConsumer(consumerConfig, all, runId, latencies);
         Thread reader = new Thread(consumer, "bench-e2e-consumer");
         reader.setDaemon(true);
         reader.start();
-        consumer.ready().await(30, TimeUnit.SECONDS);
+        awaitReady(consumer, deadline);
+
         SendCounters counters = new SendCounters();
         long producerStart = System.nanoTime();
         consumer.measureFrom(producerStart + warmup.toNanos());
         long end = producerStart + duration.toNanos();
-        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(common.bootstrap).security(common.security())
-                .acks(acks).linger(Duration.ofMillis(lingerMs)).idempotence(idempotence).build())) {
-            Workers.runAll("bench-e2e-producer",
-                    List.of(new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters)),
-                    end + TimeUnit.SECONDS.toNanos(5));
-            producer.flush();
-        } catch (MiniKafkaException e) {
-            throw BrokerSetup.translate(e, common.bootstrap, common.topic, "producing to " + common.topic + " failed");
+        MiniKafkaProducer producer = newProducer();
+        EndToEndProducer writer = new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters);
+        boolean keptUp;
+        boolean drained;
+        try {
+            // A writer still sending overdue records this long after --duration has fallen behind --rate.
+            keptUp = Workers.runAll("bench-e2e-producer", List.of(writer), Math.min(end + SEND_GRACE_NANOS, deadline));
+            drained = Workers.awaitUntil(() -> counters.outstanding() == 0, deadline);
+        } finally {
+            LoadGenerator.closeQuietly(() -> producer.close(CLOSE_TIMEOUT));
+        }
+        if (!keptUp) {
+            System.err.printf("note: the producer fell behind --rate %d and was stopped after sending %,d records%n",
+                    rate, counters.sentCount());
         }
         // Give the consumer until every acknowledged record has arrived, bounded by --timeout.
-        long deadline = start + common.timeout.toNanos();
-        boolean complete = Workers.awaitUntil(() -> consumer.received() >= counters.ackedCount(), deadline);
+        boolean complete = Workers.awaitUntil(
+                () -> consumer.received() >= counters.ackedCount() || consumer.failure() != null, deadline)
+                && consumer.failure() == null;
         long elapsed = System.nanoTime() - start;
         consumer.stop();
         reader.join(5_000);
@@ -109,14 +122,39 @@ final class EndToEndCommand implements Callable<Integer> {
         details.put("received", consumer.received());
         details.put("measured", consumer.measured());
         details.put("missing", Math.max(0, counters.ackedCount() - consumer.received()));
+        details.put("maxSendLagMs", Math.round(writer.maxLagNanos() / 1_000.0) / 1_000.0);
         if (consumer.failure() != null) {
             System.err.println("consumer failed: " + consumer.failure().getMessage());
         }
         long errors = counters.failedCount() + (consumer.failure() == null ? 0 : 1);
+        boolean timedOut = !keptUp || !drained || !complete;
         Report report = Report.of("e2e", parameters(all.size()), consumer.received(), consumer.received() * recordSize,
-                elapsed, latencies.summary(), errors, !complete, details);
+                elapsed, latencies.summary(), errors, timedOut && consumer.failure() == null, details);
         report.print(System.out, common.json);
-        return LoadGenerator.outcome(errors, counters.firstError(), !complete);
+        return LoadGenerator.outcome(errors, counters.firstError(), timedOut);
+    }
+
+    /** Waits until the reader sits at the end of every partition, so that it sees every record sent. */
+    private void awaitReady(EndToEndConsumer consumer, long deadline) throws InterruptedException {
+        long wait = Math.min(READY_TIMEOUT_NANOS, deadline - System.nanoTime());
+        boolean ready = consumer.ready().await(wait, TimeUnit.NANOSECONDS);
+        if (consumer.failure() != null) {
+            throw BrokerSetup.translate(consumer.failure(), common.bootstrap, common.topic, "reading " + common.topic + " failed");
+        }
+        if (!ready) {
+            consumer.stop();
+            throw new BenchException(ExitCodes.INCOMPLETE, "the consumer was not at the end of " + common.topic
+                    + " within " + TimeUnit.NANOSECONDS.toSeconds(wait) + " s; nothing was produced");
+        }
+    }
+
+    private MiniKafkaProducer newProducer() {
+        try {
+            return new MiniKafkaProducer(ProducerConfig.builder(common.bootstrap).security(common.security())
+                    .acks(acks).linger(Duration.ofMillis(lingerMs)).idempotence(idempotence).build());
+        } catch (MiniKafkaException e) {
+            throw BrokerSetup.translate(e, common.bootstrap, common.topic, "producing to " + common.topic + " failed");
+        }
     }
 
     private Map<String, Object> parameters(int actualPartitions) {

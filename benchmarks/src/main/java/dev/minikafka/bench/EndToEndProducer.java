@@ -13,6 +13,8 @@ final class EndToEndProducer implements Runnable {
     private final Pacer pacer;
     private final long endNanos;
     private final SendCounters counters;
+    /** How late the latest-sent record left against its due time; written by the sending thread only. */
+    private volatile long maxLagNanos;
 
     EndToEndProducer(MiniKafkaProducer producer, String topic, int recordSize, long runId, Pacer pacer,
                      long endNanos, SendCounters counters) {
@@ -31,11 +33,17 @@ final class EndToEndProducer implements Runnable {
         pacer.restart();
         while (!Thread.currentThread().isInterrupted()) {
             long due = pacer.acquire();
-            if (due - endNanos >= 0) {
+            if (due - endNanos >= 0 || Thread.currentThread().isInterrupted()) {
                 return;
             }
             byte[] value = new byte[recordSize];
-            Stamp.write(value, runId, System.nanoTime());
+            long now = System.nanoTime();
+            // The stamp is the send time, so a sender running behind its schedule does not show in the
+            // latency; how far behind it ran is reported on its own.
+            if (now - due > maxLagNanos) {
+                maxLagNanos = now - due;
+            }
+            Stamp.write(value, runId, now);
             counters.sent();
             try {
                 producer.send(new ProducerRecord(topic, value), (metadata, exception) -> {
@@ -49,5 +57,10 @@ final class EndToEndProducer implements Runnable {
                 counters.failed(e);
             }
         }
+    }
+
+    /** The most a record was sent after its due time, in nanoseconds: how far the sender fell behind the rate. */
+    long maxLagNanos() {
+        return maxLagNanos;
     }
 }

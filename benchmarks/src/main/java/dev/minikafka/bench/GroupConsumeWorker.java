@@ -20,17 +20,24 @@ final class GroupConsumeWorker implements Runnable {
     private final String topic;
     private final String group;
     private final long target;
+    private final long[] endByPartition;
     private final AtomicLong consumed;
     private final LongAdder bytes;
     private final long deadlineNanos;
     private final AtomicReference<Throwable> failure;
 
-    GroupConsumeWorker(ConsumerConfig config, String topic, String group, long target, AtomicLong consumed,
-                       LongAdder bytes, long deadlineNanos, AtomicReference<Throwable> failure) {
+    /**
+     * @param target         records the members read together
+     * @param endByPartition when not null, only records below these end offsets (by partition number) count:
+     *                       the target is then what the topic held at the start
+     */
+    GroupConsumeWorker(ConsumerConfig config, String topic, String group, long target, long[] endByPartition,
+                       AtomicLong consumed, LongAdder bytes, long deadlineNanos, AtomicReference<Throwable> failure) {
         this.config = config;
         this.topic = topic;
         this.group = group;
         this.target = target;
+        this.endByPartition = endByPartition;
         this.consumed = consumed;
         this.bytes = bytes;
         this.deadlineNanos = deadlineNanos;
@@ -45,7 +52,7 @@ final class GroupConsumeWorker implements Runnable {
                 if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                ConsumeWorker.tally(consumer.poll(POLL_TIMEOUT), consumed, bytes);
+                ConsumeWorker.tally(consumer.poll(POLL_TIMEOUT), endByPartition, consumed, bytes);
             }
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);

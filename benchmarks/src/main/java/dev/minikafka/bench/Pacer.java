@@ -24,11 +24,13 @@ final class Pacer {
 
     /**
      * Parks until the deadline. Parking overshoots by tens of microseconds, but the schedule is absolute, so
-     * the rate does not drift; spinning instead would burn a core the broker needs on a small machine.
+     * the rate does not drift; spinning instead would burn a core the broker needs on a small machine. An
+     * interrupt (a run stopped at its deadline) ends the wait: parking returns at once while the thread is
+     * interrupted, so waiting on would spin.
      */
     static final Waiter PARK = (deadline, clock) -> {
         long remaining;
-        while ((remaining = deadline - clock.getAsLong()) > 0) {
+        while ((remaining = deadline - clock.getAsLong()) > 0 && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(remaining);
         }
     };
@@ -79,7 +81,7 @@ final class Pacer {
 
     /**
      * Blocks until the next permit is due (with a tick: until the end of the tick it falls in, unless it is
-     * already due) and returns its due time (the send's intended start).
+     * already due) or the thread is interrupted, and returns its due time (the send's intended start).
      */
     long acquire() {
         if (nanosPerPermit == 0) {

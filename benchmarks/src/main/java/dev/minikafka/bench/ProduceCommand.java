@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,7 +92,12 @@ final class ProduceCommand implements Callable<Integer> {
                 clients.add(new MiniKafkaProducer(producerConfig()));
             }
             if (warmupRecords > 0) {
-                runPhase(clients, value, warmupRecords, null, deadline);
+                Phase warmup = runPhase(clients, value, warmupRecords, null, deadline);
+                if (warmup.timedOut || warmup.counters.failedCount() > 0) {
+                    System.err.printf("the warm-up did not complete: %,d of %,d records acknowledged; nothing measured%n",
+                            warmup.counters.ackedCount(), warmupRecords);
+                    return LoadGenerator.outcome(warmup.counters.failedCount(), warmup.counters.firstError(), true);
+                }
             }
             LatencyRecorder latencies = new LatencyRecorder();
             long start = System.nanoTime();
@@ -109,8 +115,10 @@ final class ProduceCommand implements Callable<Integer> {
         } catch (MiniKafkaException e) {
             throw BrokerSetup.translate(e, common.bootstrap, common.topic, "producing to " + common.topic + " failed");
         } finally {
+            // One 5 s allowance for all of them, so 16 stuck producers do not add 80 s after the deadline.
+            long closeBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             for (MiniKafkaProducer client : clients) {
-                LoadGenerator.closeQuietly(() -> client.close(Duration.ofSeconds(5)));
+                LoadGenerator.closeQuietly(() -> client.close(Duration.ofNanos(Math.max(0, closeBy - System.nanoTime()))));
             }
         }
     }

@@ -42,6 +42,9 @@ final class ProduceWorker implements Runnable {
                 return;
             }
             pacer.acquire();
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
             // The payload is shared and never written: the client may hold it until its batch is sent.
             ProducerRecord record = new ProducerRecord(topic, value);
             long start = System.nanoTime();

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.minikafka.bench.testing.BrokerProcess;
+import dev.minikafka.client.MiniKafkaProducer;
+import dev.minikafka.client.ProducerConfig;
+import dev.minikafka.client.ProducerRecord;
 
 /**
  * The load generator's three commands as a user runs them, against a broker of its own (the exec jar on loopback),
@@ -68,6 +73,55 @@ class LoadGeneratorIT {
 
         JsonNode inAGroup = run("consume", "--topic", "lg-produce", "--threads", "2", "--group", "lg-readers");
         assertThat(inAGroup.path("records").asLong()).isEqualTo(20_000);
+    }
+
+    @Test
+    void consumeCountsWhatTheTopicHeldAtItsStartWhileAProducerKeepsWriting() throws Exception {
+        run("produce", "--topic", "lg-growing", "--partitions", "4", "--records", "20000", "--threads", "2");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> keepWriting("lg-growing", stop), "it-writer");
+        writer.start();
+        try {
+            awaitMoreThan("lg-growing", 20_000);
+            assertConsumeCountsWhatTheTopicHeldAtItsStart("lg-growing", "--threads", "2");
+            assertConsumeCountsWhatTheTopicHeldAtItsStart("lg-growing", "--group", "lg-growing-readers");
+        } finally {
+            stop.set(true);
+            writer.join(30_000);
+        }
+    }
+
+    private void assertConsumeCountsWhatTheTopicHeldAtItsStart(String topic, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--topic", topic));
+        args.addAll(List.of(options));
+        JsonNode report = run("consume", args.toArray(String[]::new));
+        long heldAtStart = report.path("details").path("availableAtStart").asLong();
+        assertThat(heldAtStart).as("records written before this run").isGreaterThan(20_000);
+        assertThat(report.path("records").asLong()).as("records counted by consume %s", args).isEqualTo(heldAtStart);
+        assertThat(broker.recordsIn(topic)).as("the topic grew while consume %s ran", args).isGreaterThan(heldAtStart);
+    }
+
+    /** Writes small records to the topic, about 20,000 a second, until told to stop (at most 2 million). */
+    private void keepWriting(String topic, AtomicBoolean stop) {
+        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(broker.bootstrap()).build())) {
+            byte[] value = new byte[100];
+            for (int i = 0; i < 2_000_000 && !stop.get(); i++) {
+                producer.send(new ProducerRecord(topic, value));
+                if (i % 100 == 99) {
+                    Thread.sleep(5);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitMoreThan(String topic, long records) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (broker.recordsIn(topic) <= records) {
+            assertThat(System.nanoTime() - deadline).as("%s to grow past %d records", topic, records).isNegative();
+            Thread.sleep(50);
+        }
     }
 
     @Test

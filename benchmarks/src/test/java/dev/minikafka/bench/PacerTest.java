@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class PacerTest {
 
@@ -22,6 +23,21 @@ class PacerTest {
         assertThat(pacer.acquire()).isEqualTo(1_000);
         assertThat(pacer.acquire()).isEqualTo(1_001_000);
         assertThat(pacer.acquire()).isEqualTo(2_001_000);
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anInterruptedSenderStopsWaitingForItsNextPermit() {
+        Pacer pacer = Pacer.of(0.01); // the second permit is due in 100 s
+        pacer.restart();
+        pacer.acquire();
+        Thread.currentThread().interrupt(); // as Workers.runAll does to a sender still running at the deadline
+        try {
+            pacer.acquire();
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is left for the sender to see").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
