@@ -270,10 +270,11 @@ public final class MiniKafkaConsumer implements AutoCloseable {
                 retryIn = Math.min(retryIn, subscribe());
                 if (delivery == null) {
                     long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    // Out of time (or a zero timeout): still return what is already buffered, without waiting.
+                    delivery = left > 0 ? fetcher.take(Math.min(left, retryIn)) : fetcher.poll();
+                    if (delivery == null && left <= 0) {
                         return records;
                     }
-                    delivery = fetcher.take(Math.min(left, retryIn));
                 }
                 long bytes = 0;
                 while (delivery != null) {

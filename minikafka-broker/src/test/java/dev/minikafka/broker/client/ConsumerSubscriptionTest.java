@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,26 @@ class ConsumerSubscriptionTest extends BrokerOverLoopback {
 
             records.addAll(readAll(consumer, count - records.size()));
             assertThat(records).hasSize(count);
+            assertDenseFrom(records, 0);
+        }
+    }
+
+    @Test
+    void aPollWithAZeroTimeoutReturnsWhatIsAlreadyBuffered() throws Exception {
+        admin.createTopic("buffered", 1);
+        TopicPartition partition = new TopicPartition("buffered", 0);
+        produce(bootstrap, "buffered", 0, 0, 100, 100);
+        try (MiniKafkaConsumer consumer = consumer(bootstrap, OffsetReset.EARLIEST)) {
+            consumer.assign(List.of(partition));
+            List<ConsumerRecord> records = new ArrayList<>(consumer.poll(Duration.ZERO)); // opens the stream
+            SubscriptionFetcher fetcher = fetcherOf(consumer);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (records.isEmpty() && fetcher.bufferedMessages() == 0) {
+                assertThat(System.nanoTime() - deadline).as("the stream delivered something within 10 s").isNegative();
+                Thread.sleep(10);
+            }
+            records.addAll(consumer.poll(Duration.ZERO));
+            assertThat(records).as("records buffered before a poll with no time to wait").isNotEmpty();
             assertDenseFrom(records, 0);
         }
     }
