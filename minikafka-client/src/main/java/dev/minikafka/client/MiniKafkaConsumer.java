@@ -189,12 +189,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
 
     /** The offset of the next record {@link #poll} returns from this partition. */
     public long position(TopicPartition partition) {
-        Long position = assigned(partition);
-        if (position == UNKNOWN) {
-            resetPositions(List.of(partition), config.autoOffsetReset());
-            position = positions.get(partition);
+        if (assigned(partition) == UNKNOWN) {
+            resolveUnknownPosition(partition);
         }
-        return position;
+        return positions.get(partition);
     }
 
     /** Records between the position and the log end, as of the last data received; -1 before any. */
@@ -450,18 +448,28 @@ public final class MiniKafkaConsumer implements AutoCloseable {
                 retryIn = Math.min(retryIn, backOff);
                 continue;
             }
-            if (entry.getValue() == UNKNOWN && membership == null && config.groupId() != null) {
-                Long committed = commits.committed(config.groupId(), Set.of(tp)).get(tp);
-                if (committed != null) {
-                    entry.setValue(committed);
-                }
-            }
             if (entry.getValue() == UNKNOWN) {
-                resetPositions(List.of(tp), config.autoOffsetReset());
+                resolveUnknownPosition(tp);
             }
             fetcher.open(tp, positions.get(tp), prefetch());
         }
         return retryIn;
+    }
+
+    /**
+     * Where a partition without a position starts: an assigned consumer with a {@code group.id} at the group's
+     * committed offset, else (and for a group member, whose committed offsets came with its assignment) as
+     * {@code auto.offset.reset} says.
+     */
+    private void resolveUnknownPosition(TopicPartition tp) {
+        if (membership == null && config.groupId() != null) {
+            Long committed = commits.committed(config.groupId(), Set.of(tp)).get(tp);
+            if (committed != null) {
+                positions.put(tp, committed);
+                return;
+            }
+        }
+        resetPositions(List.of(tp), config.autoOffsetReset());
     }
 
     /**

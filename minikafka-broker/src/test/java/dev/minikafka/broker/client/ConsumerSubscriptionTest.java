@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -179,6 +180,25 @@ class ConsumerSubscriptionTest extends BrokerOverLoopback {
             records.addAll(consumer.poll(Duration.ZERO));
             assertThat(records).as("records buffered before a poll with no time to wait").isNotEmpty();
             assertDenseFrom(records, 0);
+        }
+    }
+
+    @Test
+    void anAssignedConsumerOfAGroupStartsAtTheCommittedOffsetAlsoWhenAskedForItsPositionFirst() {
+        admin.createTopic("resume", 1);
+        TopicPartition partition = new TopicPartition("resume", 0);
+        produce(bootstrap, "resume", 0, 0, 100, 100);
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).groupId("resumers").enableAutoCommit(false).build();
+        try (MiniKafkaConsumer first = new MiniKafkaConsumer(config)) {
+            first.assign(List.of(partition));
+            first.commitSync(Map.of(partition, 40L));
+        }
+        try (MiniKafkaConsumer second = new MiniKafkaConsumer(config)) {
+            second.assign(List.of(partition));
+            assertThat(second.position(partition)).isEqualTo(40);
+            List<ConsumerRecord> records = second.poll(Duration.ofSeconds(5));
+            assertThat(records).isNotEmpty();
+            assertDenseFrom(records, 40);
         }
     }
 
