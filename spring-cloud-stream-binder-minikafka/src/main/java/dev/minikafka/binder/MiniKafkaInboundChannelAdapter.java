@@ -283,7 +283,10 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
                 consumer.commitAsync(changed, (sent, failure) -> {
                     if (failure != null) {
                         offsets.commitFailed(sent);
-                        logger.debug(() -> "Commit of " + sent + " failed: " + failure.getMessage());
+                        // WARN, as spring-kafka's commit callback logs failures: one that keeps failing (a missing
+                        // ACL, say) would otherwise leave nothing committed without a word.
+                        logger.warn(() -> "Commit of " + sent + " failed (offered again with the next commit): "
+                                + failure.getMessage());
                     }
                 });
             }
