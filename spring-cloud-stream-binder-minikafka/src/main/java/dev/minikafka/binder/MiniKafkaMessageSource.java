@@ -21,9 +21,10 @@ import dev.minikafka.client.TopicPartition;
 /**
  * The source behind a {@code PollableMessageSource} binding: each {@code receive()} returns one record (or
  * null), polling the broker only when the records of the last poll are used up. The message carries an
- * {@code acknowledgmentCallback}: ACCEPT and REJECT commit the record (REJECT after the DLQ took it),
- * REQUEUE moves the partition back so that the next {@code receive()} returns the same record again. The
- * framework acknowledges for the application unless it calls {@code noAutoAck()}.
+ * {@code acknowledgmentCallback}: ACCEPT and REJECT commit the record (REJECT after the DLQ took it), but
+ * never past an earlier record of its partition that was handed out and not acknowledged yet
+ * ({@link PolledOffsets}); REQUEUE moves the partition back so that the next {@code receive()} returns the
+ * same record again. The framework acknowledges for the application unless it calls {@code noAutoAck()}.
  *
  * <p>Thread-safety: meant to be polled by one thread, as a Kafka consumer is; every method is synchronized so
  * an acknowledgement from another thread is safe too.
@@ -37,6 +38,7 @@ final class MiniKafkaMessageSource extends AbstractMessageSource<Object> impleme
     private final ConsumerSetup setup;
     private final Counter received;
     private final Deque<ConsumerRecord> buffered = new ArrayDeque<>();
+    private final PolledOffsets offsets = new PolledOffsets();
     private RecordMessages messages;
     private MiniKafkaConsumer consumer;
     private boolean running;
@@ -63,6 +65,7 @@ final class MiniKafkaMessageSource extends AbstractMessageSource<Object> impleme
     public synchronized void stop() {
         running = false;
         buffered.clear();
+        offsets.clear();
         if (consumer != null) {
             try {
                 consumer.close();
@@ -99,21 +102,25 @@ final class MiniKafkaMessageSource extends AbstractMessageSource<Object> impleme
             return null;
         }
         received.increment();
-        return messages.toMessage(record, new Ack(record));
+        return messages.toMessage(record, new Ack(record, offsets.delivered(record.topicPartition(), record.offset())));
     }
 
-    private synchronized void acknowledge(ConsumerRecord record, AcknowledgmentCallback.Status status) {
+    private synchronized void acknowledge(ConsumerRecord record, long delivery, AcknowledgmentCallback.Status status) {
         if (consumer == null) {
             return;
         }
         TopicPartition tp = record.topicPartition();
         if (status == AcknowledgmentCallback.Status.REQUEUE) {
             buffered.removeIf(r -> r.topicPartition().equals(tp));
+            offsets.requeued(tp, record.offset());
             if (consumer.assignment().contains(tp)) {
                 consumer.seek(tp, record.offset());
             }
-        } else if (!setup.anonymous() && consumer.assignment().contains(tp)) {
-            consumer.commitSync(Map.of(tp, record.offset() + 1));
+            return;
+        }
+        long commit = offsets.acknowledged(tp, record.offset(), delivery);
+        if (commit != PolledOffsets.NOTHING && !setup.anonymous() && consumer.assignment().contains(tp)) {
+            consumer.commitSync(Map.of(tp, commit));
         }
     }
 
@@ -121,6 +128,7 @@ final class MiniKafkaMessageSource extends AbstractMessageSource<Object> impleme
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             buffered.removeIf(r -> partitions.contains(r.topicPartition()));
+            offsets.revoked(partitions);
         }
 
         @Override
@@ -131,18 +139,20 @@ final class MiniKafkaMessageSource extends AbstractMessageSource<Object> impleme
     private final class Ack implements AcknowledgmentCallback {
 
         private final ConsumerRecord record;
+        private final long delivery;
         private boolean acknowledged;
         private boolean autoAck = true;
 
-        Ack(ConsumerRecord record) {
+        Ack(ConsumerRecord record, long delivery) {
             this.record = record;
+            this.delivery = delivery;
         }
 
         @Override
         public void acknowledge(Status status) {
             if (!acknowledged) {
                 acknowledged = true;
-                MiniKafkaMessageSource.this.acknowledge(record, status);
+                MiniKafkaMessageSource.this.acknowledge(record, delivery, status);
             }
         }
 
