@@ -330,8 +330,23 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         return Long.MAX_VALUE;
     }
 
-    /** Moves to a new assignment: let revoked partitions go (committing them first), then take the new ones. */
+    /**
+     * Moves to a new assignment: let revoked partitions go (committing them first), then take the new ones. If
+     * a step fails (the offset store unavailable, a listener throwing), the failure leaves {@code poll} and the
+     * next poll applies the assignment again from where it stopped; until then the broker is not told it was
+     * taken, so it neither counts the new partitions as read nor hands the revoked ones on. A revocation whose
+     * commit failed is announced to the listener again.
+     */
     private void apply(Assignment assignment) {
+        try {
+            applyOnce(assignment);
+        } catch (RuntimeException e) {
+            membership.retake(assignment);
+            throw e;
+        }
+    }
+
+    private void applyOnce(Assignment assignment) {
         Set<TopicPartition> next = GroupMembership.partitions(assignment);
         Set<TopicPartition> revoked = new LinkedHashSet<>(positions.keySet());
         revoked.removeAll(next);
@@ -344,12 +359,13 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         }
         Set<TopicPartition> added = new LinkedHashSet<>(next);
         added.removeAll(positions.keySet());
+        // Looked up before the broker is told: a failure here leaves nothing half taken.
+        Map<TopicPartition, Long> committed = added.isEmpty() ? Map.of() : commits.committed(membership.groupId(), added);
         membership.confirm(assignment.getMemberEpoch(), next);
         fetcher.readAs(membership.member());
         if (added.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> committed = commits.committed(membership.groupId(), added);
         for (TopicPartition tp : added) {
             positions.put(tp, committed.getOrDefault(tp, UNKNOWN));
         }

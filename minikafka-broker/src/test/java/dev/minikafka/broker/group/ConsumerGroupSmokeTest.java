@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.minikafka.broker.support.BrokerOverLoopback;
 import dev.minikafka.client.ConsumerConfig;
+import dev.minikafka.client.ConsumerRebalanceListener;
 import dev.minikafka.client.ConsumerRecord;
 import dev.minikafka.client.MiniKafkaConsumer;
 import dev.minikafka.client.MiniKafkaProducer;
@@ -59,6 +63,54 @@ class ConsumerGroupSmokeTest extends BrokerOverLoopback {
                 a.poll(Duration.ofMillis(50));
                 b.poll(Duration.ofMillis(50));
             }
+            assertThat(a.assignment()).hasSize(2);
+            assertThat(b.assignment()).hasSize(2).doesNotContainAnyElementsOf(a.assignment());
+        }
+    }
+
+    /**
+     * The application's revocation listener throws once: the failure leaves that poll, and the next poll hands
+     * the partitions over. (The assignment used to be dropped with the failure, so the revocation was never
+     * confirmed and the newcomer waited for the old member's session to expire.)
+     */
+    @Test
+    void aRevocationListenerThatFailsOnceDelaysTheHandOverOnlyToTheNextPoll() {
+        admin.createTopic("listener", 4);
+        AtomicInteger revocations = new AtomicInteger();
+        ConsumerRebalanceListener failsOnce = new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                if (revocations.incrementAndGet() == 1) {
+                    throw new IllegalStateException("the application's listener failed");
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        };
+        // A session far longer than the test waits: only the next poll, not the broker's expiry, can hand over.
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).sessionTimeout(Duration.ofSeconds(120)).build();
+        try (MiniKafkaConsumer a = new MiniKafkaConsumer(config); MiniKafkaConsumer b = new MiniKafkaConsumer(config)) {
+            a.subscribe(List.of("listener"), "g3", failsOnce);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (a.assignment().size() < 4 && System.nanoTime() < deadline) {
+                a.poll(Duration.ofMillis(100));
+            }
+            assertThat(a.assignment()).hasSize(4);
+
+            b.subscribe(List.of("listener"), "g3");
+            List<IllegalStateException> thrown = new ArrayList<>();
+            while ((a.assignment().size() != 2 || b.assignment().size() != 2) && System.nanoTime() < deadline) {
+                try {
+                    a.poll(Duration.ofMillis(50));
+                } catch (IllegalStateException e) {
+                    thrown.add(e);
+                }
+                b.poll(Duration.ofMillis(50));
+            }
+            assertThat(thrown).as("the listener's failure reached the application").hasSize(1);
+            assertThat(revocations).as("the revocation was announced again").hasValue(2);
             assertThat(a.assignment()).hasSize(2);
             assertThat(b.assignment()).hasSize(2).doesNotContainAnyElementsOf(a.assignment());
         }

@@ -78,6 +78,7 @@ public final class GroupMembership implements AutoCloseable {
     /** Opens a new session and joins; the first assignment arrives through {@link #takeAssignment}. */
     public synchronized void join() {
         failure.set(null);
+        pending.set(null); // an assignment the ended session left untaken is not this session's
         memberId = "";
         epoch = 0;
         owned = Set.of();
@@ -93,6 +94,16 @@ public final class GroupMembership implements AutoCloseable {
     /** The newest assignment not taken yet, or null. Only the newest matters: each one is complete. */
     public Assignment takeAssignment() {
         return pending.getAndSet(null);
+    }
+
+    /**
+     * Gives back an assignment the consumer could not apply (a failed offset look-up or commit), so that the
+     * next poll applies it again; not when a newer one arrived meanwhile or the session that sent it ended.
+     */
+    public synchronized void retake(Assignment assignment) {
+        if (!closed && assignment.getMemberId().equals(memberId)) {
+            pending.compareAndSet(null, assignment);
+        }
     }
 
     /** Why the session ended, once; null while it is alive. The consumer then drops its partitions and rejoins. */
@@ -217,12 +228,14 @@ public final class GroupMembership implements AutoCloseable {
 
         @Override
         public void onNext(Assignment assignment) {
-            if (!current()) {
-                return;
+            synchronized (GroupMembership.this) {
+                if (!current()) { // checked and set under the lock join() takes, so an ended session's last
+                    return;      // assignment cannot land after join() cleared it
+                }
+                memberId = assignment.getMemberId();
+                pending.set(assignment);
             }
-            memberId = assignment.getMemberId();
             scheduleHeartbeats(Math.max(10, assignment.getHeartbeatIntervalMs()));
-            pending.set(assignment);
             wakeup.run();
         }
 
