@@ -163,6 +163,20 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
 
         @Override
         public void run() {
+            try {
+                consumeUntilStopped();
+            } catch (Error e) {
+                // As spring-kafka's container does: an Error (a failed assertion, a StackOverflowError, out of
+                // memory) stops this consumer. Closing it leaves the group, so the partitions go to the other
+                // members; without that the shared heartbeat thread would keep them here, unread.
+                logger.error(e, () -> "Consumer " + index + " of '" + setup.topic() + "' (group '" + setup.group()
+                        + "') stopped by an Error; its partitions go to the group's other members");
+                closeConsumer(false);
+                throw e;
+            }
+        }
+
+        private void consumeUntilStopped() {
             long backOff = tuning.getReconnectBackoff().toMillis();
             while (running) {
                 try {

@@ -75,6 +75,17 @@ public class ContractApp {
         };
     }
 
+    /** Throws an Error, not an exception, for a "fatal" record, as a failed assertion or a StackOverflowError would. */
+    @Bean
+    Consumer<Message<String>> erring(Received received) {
+        return message -> {
+            if ("fatal".equals(message.getPayload())) {
+                throw new AssertionError("cannot go on after " + message.getPayload());
+            }
+            received.of("erring").add(message);
+        };
+    }
+
     /** Batch mode, rejecting every batch. */
     @Bean
     Consumer<List<String>> failingBatch(Received received) {

@@ -183,6 +183,28 @@ class MiniKafkaBinderContractTests extends FullBinderContractTests {
         assertThat(payloads(received(second, "sink"), 1)).containsExactly("c");
     }
 
+    /**
+     * An Error from the handler stops that consumer, as spring-kafka's container does, and its member leaves the
+     * group: the other member gets the partition and reads the record again. (The thread used to end without
+     * closing the consumer; the shared heartbeat thread kept the member alive and the partition unread.)
+     */
+    @Test
+    void anErrorFromTheHandlerStopsItsConsumerAndTheOtherMemberTakesThePartition() {
+        String topic = unique("erring");
+        var first = start("erring", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.erring-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.erring-in-0.group=erring",
+                "--spring.cloud.stream.bindings.erring-in-0.consumer.max-attempts=1");
+        awaitFlowing(first, "out", received(first, "erring")); // the one partition is the first member's
+        var second = start("sink", "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=erring");
+        sleep(2_000); // joined: a member with nothing to read
+
+        send(first, "out", "fatal");
+        assertThat(payloads(received(second, "sink"), 1)).containsExactly("fatal");
+    }
+
     @Test
     void processedRecordsAreCommittedOnTheIntervalWhileRunningAndOnStopWithinIt() {
         String topic = unique("interval");
