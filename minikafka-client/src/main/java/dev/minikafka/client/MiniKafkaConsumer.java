@@ -306,13 +306,18 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         Throwable failure = membership.takeFailure();
         if (failure != null) {
             MiniKafkaException e = Statuses.toException(failure);
-            if (!e.isRetriable() && Status.fromThrowable(failure).getCode() != Status.Code.FAILED_PRECONDITION) {
-                throw e; // a bad group id or topic, an instance id in use: rejoining would fail the same way
+            boolean retriable = e.isRetriable() || Status.fromThrowable(failure).getCode() == Status.Code.FAILED_PRECONDITION;
+            if (retriable) {
+                log.warn("Lost the session with group '{}' ({}); rejoining", membership.groupId(), e.getMessage());
             }
-            log.warn("Lost the session with group '{}' ({}); rejoining", membership.groupId(), e.getMessage());
             dropAll(true);
             rejoinAtNanos = System.nanoTime() + rejoinBackOffNanos;
             rejoinBackOffNanos = Math.min(REJOIN_BACKOFF_MAX_NANOS, rejoinBackOffNanos * 2);
+            if (!retriable) {
+                // A bad group id or topic, an instance id in use: the application hears of it from this poll,
+                // and later polls try again after the back-off, as it may clear (the other consumer closes).
+                throw e;
+            }
         }
         if (rejoinAtNanos != 0) {
             long left = rejoinAtNanos - System.nanoTime();

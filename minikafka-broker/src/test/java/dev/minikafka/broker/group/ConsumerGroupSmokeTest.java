@@ -19,6 +19,7 @@ import dev.minikafka.client.ConsumerConfig;
 import dev.minikafka.client.ConsumerRebalanceListener;
 import dev.minikafka.client.ConsumerRecord;
 import dev.minikafka.client.MiniKafkaConsumer;
+import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.client.MiniKafkaProducer;
 import dev.minikafka.client.ProducerConfig;
 import dev.minikafka.client.ProducerRecord;
@@ -113,6 +114,51 @@ class ConsumerGroupSmokeTest extends BrokerOverLoopback {
             assertThat(revocations).as("the revocation was announced again").hasValue(2);
             assertThat(a.assignment()).hasSize(2);
             assertThat(b.assignment()).hasSize(2).doesNotContainAnyElementsOf(a.assignment());
+        }
+    }
+
+    /**
+     * A static member refused because its instance id is in use hears of it from poll, and joins once the other
+     * consumer has closed. (It used to stop trying after the first refusal and return nothing for ever.)
+     */
+    @Test
+    void aStaticMemberRefusedWhileItsInstanceIdIsInUseJoinsOnceThatConsumerCloses() {
+        admin.createTopic("static", 2);
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).groupInstanceId("instance-s")
+                .sessionTimeout(Duration.ofSeconds(30)).build();
+        MiniKafkaConsumer first = new MiniKafkaConsumer(config);
+        try (MiniKafkaConsumer second = new MiniKafkaConsumer(config)) {
+            first.subscribe(List.of("static"), "g4");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (first.assignment().size() < 2 && System.nanoTime() < deadline) {
+                first.poll(Duration.ofMillis(100));
+            }
+            assertThat(first.assignment()).hasSize(2);
+
+            second.subscribe(List.of("static"), "g4");
+            List<MiniKafkaException> refusals = new ArrayList<>();
+            while (refusals.isEmpty() && System.nanoTime() < deadline) {
+                first.poll(Duration.ofMillis(50));
+                try {
+                    second.poll(Duration.ofMillis(50));
+                } catch (MiniKafkaException e) {
+                    refusals.add(e);
+                }
+            }
+            assertThat(refusals).as("the refusal reached the application").isNotEmpty();
+            assertThat(refusals.get(0).getMessage()).contains("instance id 'instance-s' is in use");
+
+            first.close(); // its static member stays, away, and the second consumer takes it over
+            while (second.assignment().size() < 2 && System.nanoTime() < deadline) {
+                try {
+                    second.poll(Duration.ofMillis(100));
+                } catch (MiniKafkaException stillInUse) {
+                    // until the broker has seen the first one's session end
+                }
+            }
+            assertThat(second.assignment()).as("the partitions, once the first consumer closed").hasSize(2);
+        } finally {
+            first.close();
         }
     }
 
