@@ -14,12 +14,13 @@ import dev.minikafka.client.ConsumerRecord;
 final class ManualAcknowledgment implements AcknowledgmentCallback {
 
     private final OffsetTracker offsets;
-    private final List<ConsumerRecord> records;
+    private final long[] acknowledgement;
     private volatile boolean acknowledged;
 
+    /** Made on the consumer's thread as the records are handed out. */
     ManualAcknowledgment(OffsetTracker offsets, List<ConsumerRecord> records) {
         this.offsets = offsets;
-        this.records = records;
+        this.acknowledgement = offsets.acknowledgementOf(records);
     }
 
     @Override
@@ -29,7 +30,7 @@ final class ManualAcknowledgment implements AcknowledgmentCallback {
         }
         acknowledged = true;
         if (status != Status.REQUEUE) {
-            offsets.acknowledged(records);
+            offsets.acknowledged(acknowledgement);
         }
     }
 

@@ -21,6 +21,11 @@ import dev.minikafka.client.TopicPartition;
  * <p>"Committed" means sent: a commit without waiting counts as committed when it leaves, so that the next
  * one does not send it again, and {@link #commitFailed} takes it back if the broker refuses it.
  *
+ * <p>A manual acknowledgement counts only while its partition has stayed this consumer's since the record was
+ * handed out: each partition has a generation that {@link #forget} and {@link #clear} move on, and an
+ * acknowledgement carries the generation of its delivery. A late acknowledgement for a partition that went to
+ * another member and came back would otherwise overwrite that member's newer commit with an older offset.
+ *
  * <p>Thread-safety: owned by the consumer's thread, except {@link #acknowledged} (a manual acknowledgement) and
  * {@link #commitFailed} (the answer to a commit without waiting), which any thread may call; those are queued
  * and folded in by {@link #toCommit}.
@@ -32,6 +37,7 @@ final class OffsetTracker {
     private final String topic;
     private long[] done = new long[0];
     private long[] committed = new long[0];
+    private long[] generations = new long[0];
     private final ConcurrentLinkedQueue<long[]> acknowledged = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> failed = new ConcurrentLinkedQueue<>();
 
@@ -51,9 +57,27 @@ final class OffsetTracker {
         }
     }
 
-    /** From any thread: the application acknowledged these records. */
-    void acknowledged(List<ConsumerRecord> records) {
-        records.forEach(r -> acknowledged.add(new long[] {r.partition(), r.offset() + 1}));
+    /**
+     * On the consumer's thread, as records are handed out for manual acknowledgement: what acknowledging them
+     * will mean, for {@link #acknowledged(long[])}. Per record: its partition, the offset after it, and the
+     * partition's generation now.
+     */
+    long[] acknowledgementOf(List<ConsumerRecord> records) {
+        long[] acknowledgement = new long[records.size() * 3];
+        for (int i = 0, n = records.size(); i < n; i++) {
+            ConsumerRecord record = records.get(i);
+            int p = record.partition();
+            ensureCapacity(p);
+            acknowledgement[3 * i] = p;
+            acknowledgement[3 * i + 1] = record.offset() + 1;
+            acknowledgement[3 * i + 2] = generations[p];
+        }
+        return acknowledgement;
+    }
+
+    /** From any thread: the application acknowledged the records of this {@link #acknowledgementOf}. */
+    void acknowledged(long[] acknowledgement) {
+        acknowledged.add(acknowledgement);
     }
 
     /** From any thread: the broker refused this commit without waiting; offer its offsets again. */
@@ -69,7 +93,12 @@ final class OffsetTracker {
     Map<TopicPartition, Long> toCommit(Collection<TopicPartition> partitions) {
         long[] ack;
         while ((ack = acknowledged.poll()) != null) {
-            advance((int) ack[0], ack[1]);
+            for (int i = 0; i < ack.length; i += 3) {
+                int p = (int) ack[i];
+                if (ack[i + 2] == generations[p]) { // else the partition left this consumer since the delivery
+                    advance(p, ack[i + 1]);
+                }
+            }
         }
         long[] refused;
         while ((refused = failed.poll()) != null) {
@@ -102,6 +131,7 @@ final class OffsetTracker {
             if (tp.topic().equals(topic) && tp.partition() < done.length) {
                 done[tp.partition()] = NONE;
                 committed[tp.partition()] = NONE;
+                generations[tp.partition()]++;
             }
         }
     }
@@ -109,17 +139,25 @@ final class OffsetTracker {
     void clear() {
         Arrays.fill(done, NONE);
         Arrays.fill(committed, NONE);
+        for (int p = 0; p < generations.length; p++) {
+            generations[p]++;
+        }
     }
 
-    private void advance(int partition, long next) {
+    private void ensureCapacity(int partition) {
         if (partition >= done.length) {
             int length = Math.max(partition + 1, done.length * 2);
             int from = done.length;
             done = Arrays.copyOf(done, length);
             committed = Arrays.copyOf(committed, length);
+            generations = Arrays.copyOf(generations, length);
             Arrays.fill(done, from, length, NONE);
             Arrays.fill(committed, from, length, NONE);
         }
+    }
+
+    private void advance(int partition, long next) {
+        ensureCapacity(partition);
         if (next > done[partition]) {
             done[partition] = next;
         }

@@ -31,10 +31,12 @@ class OffsetTrackerTest {
 
     @Test
     void shouldFoldInAcknowledgementsFromOtherThreadsAndNeverMoveBack() throws InterruptedException {
-        Thread other = new Thread(() -> offsets.acknowledged(List.of(record(0, 9))));
+        long[] nine = offsets.acknowledgementOf(List.of(record(0, 9)));
+        long[] three = offsets.acknowledgementOf(List.of(record(0, 3)));
+        Thread other = new Thread(() -> offsets.acknowledged(nine));
         other.start();
         other.join();
-        offsets.acknowledged(List.of(record(0, 3)));
+        offsets.acknowledged(three);
 
         assertThat(offsets.toCommit(Set.of(P0))).containsExactlyEntriesOf(Map.of(P0, 10L));
     }
@@ -95,12 +97,25 @@ class OffsetTrackerTest {
 
     @Test
     void shouldKeepAcknowledgementsOfKeptPartitionsThatARevocationFoldedIn() {
-        offsets.acknowledged(List.of(record(0, 2), record(1, 7)));
+        offsets.acknowledged(offsets.acknowledgementOf(List.of(record(0, 2), record(1, 7))));
 
         assertThat(offsets.toCommit(Set.of(P1))).containsExactlyEntriesOf(Map.of(P1, 8L)); // drains the queue
         offsets.forget(Set.of(P1));
 
         assertThat(offsets.toCommit(Set.of(P0))).containsExactlyEntriesOf(Map.of(P0, 3L));
+    }
+
+    @Test
+    void shouldIgnoreALateAcknowledgementOfAPartitionThatLeftAndCameBack() {
+        long[] beforeTheRebalance = offsets.acknowledgementOf(List.of(record(0, 500)));
+        offsets.forget(Set.of(P0)); // P0 went to another member, which committed 1000, and came back
+        long[] afterIt = offsets.acknowledgementOf(List.of(record(0, 1000)));
+
+        offsets.acknowledged(beforeTheRebalance); // from a worker thread, late
+        assertThat(offsets.toCommit(Set.of(P0))).as("nothing to commit over the other member's 1000").isEmpty();
+
+        offsets.acknowledged(afterIt);
+        assertThat(offsets.toCommit(Set.of(P0))).containsExactlyEntriesOf(Map.of(P0, 1001L));
     }
 
     private static ConsumerRecord record(int partition, long offset) {
