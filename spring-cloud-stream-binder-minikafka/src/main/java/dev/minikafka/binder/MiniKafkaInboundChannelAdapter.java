@@ -328,6 +328,11 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             owned.addAll(partitions);
+            if (paused) {
+                // Paused before the poll that brought them opens their streams, as Kafka's container does;
+                // the next loop's applyPause would be too late for what this poll fetches.
+                consumer.pause(partitions);
+            }
         }
 
         private void forget(Collection<TopicPartition> partitions) {

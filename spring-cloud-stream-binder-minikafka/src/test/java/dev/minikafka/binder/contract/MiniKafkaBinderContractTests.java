@@ -23,6 +23,7 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.cloud.stream.binder.PollableMessageSource;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.StaticMessageHeaderAccessor;
@@ -203,6 +204,31 @@ class MiniKafkaBinderContractTests extends FullBinderContractTests {
 
         send(first, "out", "fatal");
         assertThat(payloads(received(second, "sink"), 1)).containsExactly("fatal");
+    }
+
+    /** A partition that moves to a paused binding is paused before anything is read from it. */
+    @Test
+    void aPartitionAssignedToAPausedBindingDeliversNothingUntilItIsResumed() {
+        String topic = unique("handover");
+        String[] member = {"--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=handover"};
+        var owner = start("sink", member);
+        awaitFlowing(owner, "out", received(owner, "sink")); // the one partition is the owner's
+        var heir = start("sink", member);
+        sleep(2_000); // joined, with nothing to read
+        heir.getBean(BindingsLifecycleController.class).changeState("sink-in-0", BindingsLifecycleController.State.PAUSED);
+        owner.getBean(BindingsLifecycleController.class).changeState("sink-in-0", BindingsLifecycleController.State.PAUSED);
+        sleep(500);
+        send(owner, "out", "pending"); // not read by the paused owner, so not committed
+        sleep(500);
+        owner.close(); // the partition moves to the paused heir, "pending" waiting in it
+
+        BlockingQueue<Message<?>> heirs = received(heir, "sink");
+        assertThat(poll(heirs, Duration.ofSeconds(3))).as("nothing arrives while the heir is paused").isNull();
+        heir.getBean(BindingsLifecycleController.class).changeState("sink-in-0", BindingsLifecycleController.State.RESUMED);
+        assertThat(payloads(heirs, 1)).containsExactly("pending");
     }
 
     @Test
