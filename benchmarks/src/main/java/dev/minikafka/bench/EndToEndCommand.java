@@ -84,7 +84,8 @@ final class EndToEndCommand implements Callable<Integer> {
         ConsumerConfig consumerConfig = ConsumerConfig.builder(common.bootstrap).security(common.security()).build();
         long start = System.nanoTime();
         long deadline = start + common.timeout.toNanos();
-        EndToEndConsumer consumer = new EndToEndConsumer(consumerConfig, all, runId, latencies);
+        DeliveryLedger ledger = new DeliveryLedger();
+        EndToEndConsumer consumer = new EndToEndConsumer(consumerConfig, all, runId, latencies, ledger);
         Thread reader = new Thread(consumer, "bench-e2e-consumer");
         reader.setDaemon(true);
         reader.start();
@@ -95,7 +96,8 @@ final class EndToEndCommand implements Callable<Integer> {
         consumer.measureFrom(producerStart + warmup.toNanos());
         long end = producerStart + duration.toNanos();
         MiniKafkaProducer producer = newProducer();
-        EndToEndProducer writer = new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters);
+        EndToEndProducer writer = new EndToEndProducer(producer, common.topic, recordSize, runId, Pacer.of(rate), end, counters,
+                ledger);
         boolean keptUp;
         boolean drained;
         try {
@@ -111,7 +113,7 @@ final class EndToEndCommand implements Callable<Integer> {
         }
         // Give the consumer until every acknowledged record has arrived, bounded by --timeout.
         boolean complete = Workers.awaitUntil(
-                () -> consumer.received() >= counters.ackedCount() || consumer.failure() != null, deadline)
+                () -> ledger.missing() == 0 || consumer.failure() != null, deadline)
                 && consumer.failure() == null;
         long elapsed = System.nanoTime() - start;
         consumer.stop();
@@ -121,7 +123,8 @@ final class EndToEndCommand implements Callable<Integer> {
         details.put("acked", counters.ackedCount());
         details.put("received", consumer.received());
         details.put("measured", consumer.measured());
-        details.put("missing", Math.max(0, counters.ackedCount() - consumer.received()));
+        details.put("missing", ledger.missing());
+        details.put("duplicates", ledger.duplicates());
         details.put("maxSendLagMs", Math.round(writer.maxLagNanos() / 1_000.0) / 1_000.0);
         if (consumer.failure() != null) {
             System.err.println("consumer failed: " + consumer.failure().getMessage());

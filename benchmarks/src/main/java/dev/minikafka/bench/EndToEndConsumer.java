@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The end-to-end run's reader: positioned at the end of every partition before the producer starts, it
- * records now − stamp for each of this run's records sent at or after the time given to {@link #measureFrom}.
+ * records now − stamp for each of this run's records sent at or after the time given to {@link #measureFrom},
+ * and enters every record of the run in the {@link DeliveryLedger}. A duplicate is neither counted nor timed.
  */
 final class EndToEndConsumer implements Runnable {
 
@@ -23,6 +24,7 @@ final class EndToEndConsumer implements Runnable {
     private final long runId;
     private volatile long measureFromNanos;
     private final LatencyRecorder latencies;
+    private final DeliveryLedger ledger;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final LongAdder received = new LongAdder();
     private final LongAdder measured = new LongAdder();
@@ -30,11 +32,13 @@ final class EndToEndConsumer implements Runnable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    EndToEndConsumer(ConsumerConfig config, Collection<TopicPartition> partitions, long runId, LatencyRecorder latencies) {
+    EndToEndConsumer(ConsumerConfig config, Collection<TopicPartition> partitions, long runId, LatencyRecorder latencies,
+                     DeliveryLedger ledger) {
         this.config = config;
         this.partitions = partitions;
         this.runId = runId;
         this.latencies = latencies;
+        this.ledger = ledger;
     }
 
     @Override
@@ -52,6 +56,9 @@ final class EndToEndConsumer implements Runnable {
                     byte[] value = record.value();
                     if (!Stamp.isFromRun(value, runId)) {
                         foreign.increment();
+                        continue;
+                    }
+                    if (!ledger.received(Stamp.sequence(value))) {
                         continue;
                     }
                     received.increment();

@@ -13,11 +13,12 @@ final class EndToEndProducer implements Runnable {
     private final Pacer pacer;
     private final long endNanos;
     private final SendCounters counters;
+    private final DeliveryLedger ledger;
     /** How late the latest-sent record left against its due time; written by the sending thread only. */
     private volatile long maxLagNanos;
 
     EndToEndProducer(MiniKafkaProducer producer, String topic, int recordSize, long runId, Pacer pacer,
-                     long endNanos, SendCounters counters) {
+                     long endNanos, SendCounters counters, DeliveryLedger ledger) {
         this.producer = producer;
         this.topic = topic;
         this.recordSize = recordSize;
@@ -25,11 +26,13 @@ final class EndToEndProducer implements Runnable {
         this.pacer = pacer;
         this.endNanos = endNanos;
         this.counters = counters;
+        this.ledger = ledger;
     }
 
     @Override
     public void run() {
         final SendCounters counters = this.counters;
+        long sequence = 0;
         pacer.restart();
         while (!Thread.currentThread().isInterrupted()) {
             long due = pacer.acquire();
@@ -43,7 +46,8 @@ final class EndToEndProducer implements Runnable {
             if (now - due > maxLagNanos) {
                 maxLagNanos = now - due;
             }
-            Stamp.write(value, runId, now);
+            long sent = sequence++;
+            Stamp.write(value, runId, sent, now);
             counters.sent();
             try {
                 producer.send(new ProducerRecord(topic, value), (metadata, exception) -> {
@@ -51,6 +55,7 @@ final class EndToEndProducer implements Runnable {
                         counters.failed(exception);
                     } else {
                         counters.acked();
+                        ledger.acked(sent);
                     }
                 });
             } catch (RuntimeException e) {

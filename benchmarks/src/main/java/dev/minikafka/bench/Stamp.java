@@ -1,20 +1,22 @@
 package dev.minikafka.bench;
 
 /**
- * The first 16 bytes of an end-to-end record's value: the run's id, then {@link System#nanoTime()} at send.
- * Producer and consumer share one JVM, so the difference of two nanoTime readings is a valid latency. The
- * run id lets the consumer skip records that other producers write to the same topic meanwhile.
+ * The first 24 bytes of an end-to-end record's value: the run's id, the record's sequence number in the run,
+ * then {@link System#nanoTime()} at send. Producer and consumer share one JVM, so the difference of two
+ * nanoTime readings is a valid latency. The run id lets the consumer skip records that other producers write
+ * to the same topic meanwhile; the sequence number tells which record arrived, for {@link DeliveryLedger}.
  */
 final class Stamp {
 
-    static final int SIZE = 16;
+    static final int SIZE = 24;
 
     private Stamp() {
     }
 
-    static void write(byte[] value, long runId, long nanos) {
+    static void write(byte[] value, long runId, long sequence, long nanos) {
         putLong(value, 0, runId);
-        putLong(value, 8, nanos);
+        putLong(value, 8, sequence);
+        putLong(value, 16, nanos);
     }
 
     /** Whether the value carries this run's stamp. */
@@ -22,8 +24,12 @@ final class Stamp {
         return value != null && value.length >= SIZE && getLong(value, 0) == runId;
     }
 
-    static long sentNanos(byte[] value) {
+    static long sequence(byte[] value) {
         return getLong(value, 8);
+    }
+
+    static long sentNanos(byte[] value) {
+        return getLong(value, 16);
     }
 
     private static void putLong(byte[] bytes, int at, long v) {
