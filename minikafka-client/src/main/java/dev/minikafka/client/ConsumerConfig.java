@@ -12,6 +12,11 @@ import java.util.Objects;
  * @param autoOffsetReset    where to go when the position is outside the log ({@code auto.offset.reset}, EARLIEST)
  * @param fetchMaxBytes      bytes one fetch may return over all partitions ({@code fetch.max.bytes}, 8 MiB)
  * @param maxPartitionFetchBytes bytes one fetch may return per partition ({@code max.partition.fetch.bytes}, 1 MiB)
+ * @param checkCrcs          check each received batch's CRC-32C before returning its records ({@code check.crcs},
+ *                           true), so a batch corrupted on disk or on the way is reported, not returned; costs one
+ *                           pass over the bytes. A batch that fails (or cannot be decoded) ends the poll's records
+ *                           from its partition; the poll that meets it with nothing to return throws
+ *                           {@code CORRUPT_BATCH}, and so does every later one until a seek moves past it
  * @param requestTimeoutMs   how long a call to the broker may take ({@code request.timeout.ms}, 30 s)
  * @param groupId            the consumer group whose committed offsets an {@code assign}ed consumer starts
  *                           from and commits to ({@code group.id}, none); {@code subscribe} names its group itself
@@ -27,7 +32,7 @@ import java.util.Objects;
  * @param security           TLS and credentials ({@link ClientSecurity#NONE}: plaintext, anonymous)
  */
 public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int fetchMaxBytes,
-                             int maxPartitionFetchBytes, long requestTimeoutMs, String groupId,
+                             int maxPartitionFetchBytes, boolean checkCrcs, long requestTimeoutMs, String groupId,
                              boolean enableAutoCommit, long autoCommitIntervalMs, int sessionTimeoutMs,
                              String groupInstanceId, String assignor, String clientId,
                              ClientSecurity security) {
@@ -59,6 +64,7 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         private OffsetReset autoOffsetReset = OffsetReset.EARLIEST;
         private int fetchMaxBytes = 8 * 1024 * 1024;
         private int maxPartitionFetchBytes = 1024 * 1024;
+        private boolean checkCrcs = true;
         private long requestTimeoutMs = 30_000;
         private String groupId;
         private boolean enableAutoCommit = true;
@@ -85,6 +91,12 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
 
         public Builder maxPartitionFetchBytes(int bytes) {
             this.maxPartitionFetchBytes = bytes;
+            return this;
+        }
+
+        /** Whether to check each received batch's CRC ({@code check.crcs}); true by default. */
+        public Builder checkCrcs(boolean check) {
+            this.checkCrcs = check;
             return this;
         }
 
@@ -135,7 +147,7 @@ public record ConsumerConfig(String bootstrap, OffsetReset autoOffsetReset, int 
         }
 
         public ConsumerConfig build() {
-            return new ConsumerConfig(bootstrap, autoOffsetReset, fetchMaxBytes, maxPartitionFetchBytes,
+            return new ConsumerConfig(bootstrap, autoOffsetReset, fetchMaxBytes, maxPartitionFetchBytes, checkCrcs,
                     requestTimeoutMs, groupId, enableAutoCommit, autoCommitIntervalMs, sessionTimeoutMs,
                     groupInstanceId, assignor, clientId, security);
         }

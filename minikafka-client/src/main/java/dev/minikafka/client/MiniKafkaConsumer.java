@@ -25,7 +25,9 @@ import dev.minikafka.proto.v1.ConsumerGrpc;
 import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.proto.v1.GroupsGrpc;
 import dev.minikafka.proto.v1.PartitionData;
+import dev.minikafka.protocol.BatchCheck;
 import dev.minikafka.protocol.BatchLayout;
+import dev.minikafka.protocol.CorruptRecordException;
 import dev.minikafka.protocol.RecordBatch;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -251,9 +253,10 @@ public final class MiniKafkaConsumer implements AutoCloseable {
      * Returns the records available from the current positions, waiting up to {@code timeout} for some to
      * arrive, and advances the positions past them. Returns an empty list when none came in time.
      *
-     * @throws MiniKafkaException for a partition that no longer exists, or a position outside the log
-     *                            with {@code auto.offset.reset=none}; retriable failures are retried
-     *                            within the timeout
+     * @throws MiniKafkaException for a partition that no longer exists, a position outside the log
+     *                            with {@code auto.offset.reset=none}, or a corrupt batch at the position
+     *                            ({@code CORRUPT_BATCH}: thrown again by each poll until a seek moves past
+     *                            it); retriable failures are retried within the timeout
      */
     public List<ConsumerRecord> poll(Duration timeout) {
         ensureOpen();
@@ -283,7 +286,12 @@ public final class MiniKafkaConsumer implements AutoCloseable {
                         }
                         failed(delivery);
                     } else {
-                        bytes += accept(delivery, records);
+                        Delivery corrupt = accept(delivery, records);
+                        bytes += delivery.data().getBatches().size();
+                        if (corrupt != null) {
+                            delivery = corrupt; // handled as a failure of the stream: now, or after these records
+                            continue;
+                        }
                     }
                     delivery = bytes < config.fetchMaxBytes() ? fetcher.poll() : null;
                 }
@@ -502,15 +510,64 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         return (int) Math.max(1, Math.min(MAX_PREFETCH, perPartition / config.maxPartitionFetchBytes()));
     }
 
-    /** Decodes one streamed message from the position and advances past it; returns its batch bytes. */
-    private int accept(Delivery delivery, List<ConsumerRecord> records) {
+    /**
+     * Decodes one streamed message from the position and advances past the records it returns. A batch that is
+     * malformed or fails its CRC ({@code check.crcs}) ends the message, as in Kafka's consumer: the records of
+     * the batches before it are returned, the position stays at the first record not returned, and the problem
+     * comes back as a failure of the same stream, which {@link #poll} throws now or, after the records it
+     * returns, at the next poll, unless a seek or pause replaced the stream in between. Returns that failure,
+     * or null. Checks and decodes batch by batch; allocates only the records, and the CRC's state per batch.
+     */
+    private Delivery accept(Delivery delivery, List<ConsumerRecord> records) {
         PartitionData data = delivery.data();
         TopicPartition tp = delivery.partition();
-        long position = positions.get(tp);
         logEndOffsets.put(tp, data.getLogEndOffset());
+        String topic = tp.topic();
+        int partition = tp.partition();
+        RecordBatch.RecordVisitor visitor = (offset, timestamp, key, value, headers) ->
+                records.add(new ConsumerRecord(topic, partition, offset, timestamp, key, value, headers));
+        long position = positions.get(tp);
+        ByteBuffer batches = data.getBatches().asReadOnlyByteBuffer();
+        int limit = batches.limit();
+        for (int pos = batches.position(); pos < limit; pos += RecordBatch.sizeInBytes(batches, pos)) {
+            String problem = problemWith(batches, pos, limit);
+            if (problem == null) {
+                int decoded = records.size();
+                try {
+                    RecordBatch.decode(batches, pos, position, visitor);
+                } catch (CorruptRecordException e) {
+                    records.subList(decoded, records.size()).clear(); // a batch is returned whole or not at all
+                    problem = e.getMessage();
+                }
+            }
+            if (problem != null) {
+                positions.put(tp, position);
+                return new Delivery(delivery.source(), null, new MiniKafkaException(ErrorCode.CORRUPT_BATCH,
+                        "cannot read " + tp + " at offset " + position + ": the batch there is corrupt (" + problem
+                                + "); seek past it to read on"));
+            }
+            position = Math.max(position, RecordBatch.lastOffset(batches, pos) + 1);
+        }
         positions.put(tp, Math.max(position, data.getNextOffset()));
-        decode(data, position, records);
-        return data.getBatches().size();
+        return null;
+    }
+
+    /** What makes the batch at {@code pos} unreadable (its length, format, or CRC with check.crcs), or null. */
+    private String problemWith(ByteBuffer batches, int pos, int limit) {
+        if (limit - pos < BatchLayout.HEADER_SIZE) {
+            return "only " + (limit - pos) + " bytes, less than a batch header";
+        }
+        int size = RecordBatch.sizeInBytes(batches, pos);
+        if (size < BatchLayout.HEADER_SIZE || size > limit - pos) {
+            return "batch length " + size + " outside [" + BatchLayout.HEADER_SIZE + ", " + (limit - pos) + "]";
+        }
+        if (batches.get(pos + BatchLayout.MAGIC_OFFSET) != BatchLayout.MAGIC_V1) {
+            return BatchCheck.BAD_MAGIC.message();
+        }
+        if (config.checkCrcs() && !RecordBatch.crcMatches(batches, pos, size)) {
+            return BatchCheck.BAD_CRC.message();
+        }
+        return null;
     }
 
     /** A stream ended: reopen it later, move the position, or throw, as the failure says. */
@@ -554,25 +611,6 @@ public final class MiniKafkaConsumer implements AutoCloseable {
                     + " is outside the log [" + start + ", " + end + "] and auto.offset.reset is none");
         }
         log.info("position {} of {} is outside the log [{}, {}]; reset to {}", position, tp, start, end, positions.get(tp));
-    }
-
-    /** Decodes one partition's batches; records below {@code from} (earlier in the first batch) are skipped. */
-    private static void decode(PartitionData data, long from, List<ConsumerRecord> out) {
-        String topic = data.getTopic();
-        int partition = data.getPartition();
-        ByteBuffer batches = data.getBatches().asReadOnlyByteBuffer();
-        int pos = batches.position();
-        int limit = batches.limit();
-        RecordBatch.RecordVisitor visitor = (offset, timestamp, key, value, headers) ->
-                out.add(new ConsumerRecord(topic, partition, offset, timestamp, key, value, headers));
-        while (limit - pos >= BatchLayout.HEADER_SIZE) {
-            int size = RecordBatch.sizeInBytes(batches, pos);
-            if (size < BatchLayout.HEADER_SIZE || size > limit - pos) {
-                break;
-            }
-            RecordBatch.decode(batches, pos, from, visitor);
-            pos += size;
-        }
     }
 
     private void resetPositions(Collection<TopicPartition> partitions, OffsetReset reset) {

@@ -117,6 +117,11 @@ public final class RecordBatch {
         return crc.getValue();
     }
 
+    /** Whether the CRC stored in the batch of {@code size} bytes at {@code pos} matches its contents. */
+    public static boolean crcMatches(ByteBuffer buf, int pos, int size) {
+        return (int) computeCrc(buf, pos, size) == buf.getInt(pos + CRC_OFFSET);
+    }
+
     /**
      * A read-only heap buffer (the broker checks produced batches in a read-only view of the request) has no
      * array to hand out, and {@link CRC32C#update(ByteBuffer)} then copies it into a new array on every call:
@@ -154,7 +159,7 @@ public final class RecordBatch {
         if (buf.get(pos + MAGIC_OFFSET) != MAGIC_V1) {
             return BatchCheck.BAD_MAGIC;
         }
-        if ((int) computeCrc(buf, pos, size) != buf.getInt(pos + CRC_OFFSET)) {
+        if (!crcMatches(buf, pos, size)) {
             return BatchCheck.BAD_CRC;
         }
         if ((attributes(buf, pos) & COMPRESSION_MASK) != 0) {
