@@ -20,8 +20,9 @@ import java.util.Objects;
  * @param requestTimeoutMs   how long a call to the broker may take ({@code request.timeout.ms}, 30 s)
  * @param groupId            the consumer group whose committed offsets an {@code assign}ed consumer starts
  *                           from and commits to ({@code group.id}, none); {@code subscribe} names its group itself
- * @param enableAutoCommit   commit the positions of returned records on an interval and before partitions
- *                           are revoked ({@code enable.auto.commit}, true)
+ * @param enableAutoCommit   commit the positions of returned records on an interval, before partitions are
+ *                           revoked or reassigned, and on close ({@code enable.auto.commit}, true); for a group
+ *                           member, and for an {@code assign}ed consumer with a {@code groupId}
  * @param autoCommitIntervalMs how often auto-commit runs ({@code auto.commit.interval.ms}, 5 s)
  * @param sessionTimeoutMs   a group member silent this long is removed ({@code session.timeout.ms}, 10 s)
  * @param groupInstanceId    static membership: rejoining under this id within the session timeout keeps the

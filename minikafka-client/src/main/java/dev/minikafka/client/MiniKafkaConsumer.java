@@ -95,6 +95,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         this.admin = new MiniKafkaAdmin(channel, config.requestTimeoutMs());
         this.fetcher = new SubscriptionFetcher(ConsumerGrpc.newStub(channel), config.maxPartitionFetchBytes());
         this.commits = new OffsetCommits(GroupsGrpc.newStub(channel), config.requestTimeoutMs());
+        this.nextAutoCommitNanos = System.nanoTime() + config.autoCommitIntervalMs() * 1_000_000L;
     }
 
     /**
@@ -166,13 +167,19 @@ public final class MiniKafkaConsumer implements AutoCloseable {
 
     /**
      * Reads exactly these partitions from now on, replacing the previous assignment. Partitions kept keep
-     * their positions; new ones start where {@code auto.offset.reset} says, unless sought first.
+     * their positions; new ones start at the committed offsets of {@code group.id} if it is set, else where
+     * {@code auto.offset.reset} says, unless sought first. With a {@code group.id} and auto-commit, the positions
+     * are committed every {@code auto.commit.interval.ms}, before an assignment replaces them (without waiting),
+     * and on close, as Kafka's consumer does; the broker takes such commits only while the group has no members.
      */
     public void assign(Collection<TopicPartition> partitions) {
         ensureOpen();
         if (membership != null) {
             throw new IllegalStateException("this consumer reads as a member of group '" + membership.groupId()
                     + "'; its partitions are assigned by the broker");
+        }
+        if (autoCommits()) {
+            autoCommitAsync(); // the partitions let go keep what was read from them
         }
         Map<TopicPartition, Long> kept = new LinkedHashMap<>();
         for (TopicPartition partition : partitions) {
@@ -422,14 +429,36 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         commits.forget(tp);
     }
 
+    /**
+     * Whether positions are committed without the application asking: with {@code enable.auto.commit}, for a
+     * group member and for an assigned consumer with a {@code group.id}.
+     */
+    private boolean autoCommits() {
+        return config.enableAutoCommit() && (membership != null || config.groupId() != null);
+    }
+
     private void maybeAutoCommit() {
-        if (membership == null || !config.enableAutoCommit() || System.nanoTime() - nextAutoCommitNanos < 0) {
+        if (!autoCommits() || System.nanoTime() - nextAutoCommitNanos < 0) {
             return;
         }
         nextAutoCommitNanos = System.nanoTime() + config.autoCommitIntervalMs() * 1_000_000L;
+        autoCommitAsync();
+    }
+
+    private void autoCommitAsync() {
         Map<TopicPartition, Long> changed = commits.changedSinceLastCommit(currentPositions());
         if (!changed.isEmpty()) {
             commitAsync(changed, null);
+        }
+    }
+
+    /** An assigned consumer's commit on close (a group member's is {@link #leaveGroup}'s); a failure is logged. */
+    private void autoCommitOnClose() {
+        try {
+            commitSync(commits.changedSinceLastCommit(currentPositions()));
+        } catch (MiniKafkaException e) {
+            log.warn("Could not commit the positions of {} to group '{}' on close: {}; a restart reads some records again",
+                    positions.keySet(), config.groupId(), e.getMessage());
         }
     }
 
@@ -665,9 +694,9 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     }
 
     /**
-     * Leaves the group (committing first with auto-commit) and closes the connection. Waits, at most the request
-     * timeout, for the answers to commits sent without waiting: the broker would refuse one that reached it after
-     * the member left.
+     * Leaves the group (committing first with auto-commit; an assigned consumer with a {@code group.id} commits
+     * too) and closes the connection. Waits, at most the request timeout, for the answers to commits sent without
+     * waiting: the broker would refuse one that reached it after the member left.
      */
     @Override
     public void close() {
@@ -675,6 +704,8 @@ public final class MiniKafkaConsumer implements AutoCloseable {
             commits.awaitUnanswered();
             if (membership != null) {
                 leaveGroup();
+            } else if (autoCommits()) {
+                autoCommitOnClose();
             }
             closed = true;
             fetcher.closeAll();

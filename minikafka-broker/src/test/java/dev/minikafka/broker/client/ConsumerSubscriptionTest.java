@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -203,6 +204,54 @@ class ConsumerSubscriptionTest extends BrokerOverLoopback {
     }
 
     @Test
+    void anAssignedConsumerOfAGroupCommitsItsPositionsOnTheAutoCommitInterval() {
+        admin.createTopic("assigned-auto", 1);
+        TopicPartition partition = new TopicPartition("assigned-auto", 0);
+        produce(bootstrap, "assigned-auto", 0, 0, 100, 100);
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).groupId("assigned-auto")
+                .autoCommitInterval(Duration.ofMillis(100)).build();
+        try (MiniKafkaConsumer consumer = new MiniKafkaConsumer(config)) {
+            consumer.assign(List.of(partition));
+            assertThat(readAll(consumer, 100)).hasSize(100);
+            assertThat(pollUntilCommitted(consumer, partition, 100)).as("committed by polls, while the consumer is open")
+                    .containsEntry(partition, 100L);
+        }
+    }
+
+    @Test
+    void anAssignedConsumerOfAGroupCommitsItsPositionsOnClose() {
+        admin.createTopic("assigned-close", 1);
+        TopicPartition partition = new TopicPartition("assigned-close", 0);
+        produce(bootstrap, "assigned-close", 0, 0, 30, 100);
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).groupId("assigned-close")
+                .autoCommitInterval(Duration.ofHours(1)).build();
+        try (MiniKafkaConsumer consumer = new MiniKafkaConsumer(config)) {
+            consumer.assign(List.of(partition));
+            assertThat(readAll(consumer, 30)).hasSize(30);
+        }
+        try (MiniKafkaConsumer next = new MiniKafkaConsumer(config)) {
+            assertThat(next.committed(Set.of(partition))).containsEntry(partition, 30L);
+        }
+    }
+
+    @Test
+    void anAssignedConsumerOfAGroupCommitsThePositionsAnAssignmentReplaces() {
+        admin.createTopic("assigned-moved", 2);
+        TopicPartition p0 = new TopicPartition("assigned-moved", 0);
+        TopicPartition p1 = new TopicPartition("assigned-moved", 1);
+        produce(bootstrap, "assigned-moved", 0, 0, 20, 100);
+        ConsumerConfig config = ConsumerConfig.builder(bootstrap).groupId("assigned-moved")
+                .autoCommitInterval(Duration.ofHours(1)).build();
+        try (MiniKafkaConsumer consumer = new MiniKafkaConsumer(config)) {
+            consumer.assign(List.of(p0));
+            assertThat(readAll(consumer, 20)).hasSize(20);
+            consumer.assign(List.of(p1));
+            assertThat(pollUntilCommitted(consumer, p0, 20)).as("committed as p0 was let go, not by the hourly interval")
+                    .containsEntry(p0, 20L);
+        }
+    }
+
+    @Test
     void recordsProducedWhileTheConsumerWaitsArrivePromptly() throws Exception {
         admin.createTopic("wakeup", 1);
         TopicPartition partition = new TopicPartition("wakeup", 0);
@@ -275,6 +324,17 @@ class ConsumerSubscriptionTest extends BrokerOverLoopback {
         } finally {
             restarted.close();
         }
+    }
+
+    /** Polls for up to 10 s until the group's committed offset of {@code partition} is {@code expected}; returns the last look. */
+    private static Map<TopicPartition, Long> pollUntilCommitted(MiniKafkaConsumer consumer, TopicPartition partition, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<TopicPartition, Long> committed = consumer.committed(Set.of(partition));
+        while (!Long.valueOf(expected).equals(committed.get(partition)) && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+            committed = consumer.committed(Set.of(partition));
+        }
+        return committed;
     }
 
     private static void sleep(long millis) {
