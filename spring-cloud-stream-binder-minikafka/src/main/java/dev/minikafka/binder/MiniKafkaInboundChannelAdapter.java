@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.Counter;
+import org.springframework.cloud.stream.binder.BinderHeaders;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.integration.core.Pausable;
@@ -16,6 +17,7 @@ import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.support.ErrorMessageUtils;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 import dev.minikafka.binder.properties.MiniKafkaBinderConfigurationProperties;
@@ -275,11 +277,25 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             try {
                 recoverer.recover(ErrorMessageUtils.getAttributeAccessor(message, failed), failure);
             } catch (RuntimeException e) {
-                // Not even the recoverer could take it (e.g. the DLQ is unreachable). Skipping is the lesser evil:
-                // a stalled partition would stop every record behind this one.
-                logger.error(e, () -> "Recovery of a failed message from '" + setup.topic() + "' failed; skipping it");
+                // Not even the recoverer could take it (e.g. the DLQ is unreachable). Skipping is the lesser evil, and
+                // what the Kafka binder does ("Error sending to DLQ", then commit): a stalled partition would stop
+                // every record behind this one. Said plainly, as the record is gone once committed.
+                logger.error(e, () -> "Could not recover the failed record " + describe(message) + " ("
+                        + e.getMessage() + "); committing past it, so it is lost: neither processed nor dead-lettered");
             }
             return true;
+        }
+
+        /** Where a message's record(s) came from, for the log: topic-partition@offset, or a batch's first one. */
+        private String describe(Message<?> message) {
+            MessageHeaders headers = message.getHeaders();
+            if (headers.get(BinderHeaders.BATCH_HEADERS) instanceof List<?> batch && !batch.isEmpty()
+                    && batch.getFirst() instanceof Map<?, ?> first) {
+                return "batch of " + batch.size() + " from " + setup.topic() + "-"
+                        + first.get(MiniKafkaHeaders.RECEIVED_PARTITION) + "@" + first.get(MiniKafkaHeaders.OFFSET);
+            }
+            return setup.topic() + "-" + headers.get(MiniKafkaHeaders.RECEIVED_PARTITION) + "@"
+                    + headers.get(MiniKafkaHeaders.OFFSET);
         }
 
         /** Commits processed offsets that moved since the last commit; waits only when asked to. */

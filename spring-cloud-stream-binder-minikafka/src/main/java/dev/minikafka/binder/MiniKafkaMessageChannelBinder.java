@@ -112,9 +112,10 @@ public class MiniKafkaMessageChannelBinder extends
         }
         String dlqName = ext.getDlqName() != null ? ext.getDlqName()
                 : "error." + destination.getName() + "." + (group != null ? group : "anonymous");
-        MiniKafkaDestination dlq = provisioningProvider.ensureDlq(dlqName, ((MiniKafkaDestination) destination).partitions());
-        return new DeadLetterPublisher(dlq, this::deadLetterProducer, metrics.deadLettered(destination.getName(),
-                group != null ? group : "anonymous"));
+        MiniKafkaDestination source = (MiniKafkaDestination) destination;
+        MiniKafkaDestination dlq = provisioningProvider.ensureDlq(dlqName, source.partitions());
+        return new DeadLetterPublisher(dlq, source, provisioningProvider, this::deadLetterProducer,
+                metrics.deadLettered(destination.getName(), group != null ? group : "anonymous"));
     }
 
     @Override

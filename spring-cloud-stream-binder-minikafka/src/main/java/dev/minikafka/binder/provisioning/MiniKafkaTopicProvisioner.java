@@ -99,10 +99,24 @@ public class MiniKafkaTopicProvisioner implements
         old.close();
     }
 
-    /** Creates a dead-letter topic with as many partitions as its source, unless it exists. */
+    /**
+     * Creates a dead-letter topic with as many partitions as its source, unless it exists. An unreachable broker
+     * leaves it unprovisioned: the dead-letter publisher calls {@link #provisionDlq} before its first write.
+     */
     public MiniKafkaDestination ensureDlq(String dlqName, int partitions) {
         MiniKafkaDestination dlq = new MiniKafkaDestination(dlqName, partitions);
         tryEnsure(dlq);
+        return dlq;
+    }
+
+    /**
+     * Makes sure a dead-letter topic exists now, as {@link #ensureDlq} would have at binding start, and throws
+     * as {@link #ensureTopic} does when it cannot. For a DLQ the broker was unreachable to create, or one
+     * deleted since.
+     */
+    public MiniKafkaDestination provisionDlq(String dlqName, int partitions) {
+        MiniKafkaDestination dlq = new MiniKafkaDestination(dlqName, partitions);
+        ensureTopic(dlq);
         return dlq;
     }
 

@@ -40,6 +40,7 @@ import dev.minikafka.binder.MiniKafkaBinderHealthIndicator;
 import dev.minikafka.binder.MiniKafkaHeaders;
 import dev.minikafka.binder.properties.MiniKafkaBinderConfigurationProperties;
 import dev.minikafka.client.ConsumerConfig;
+import dev.minikafka.client.MiniKafkaAdmin;
 import dev.minikafka.client.MiniKafkaConsumer;
 import dev.minikafka.client.Murmur2Partitioner;
 import dev.minikafka.client.TopicPartition;
@@ -446,6 +447,95 @@ class MiniKafkaBinderContractTests extends FullBinderContractTests {
                 lateBroker.close();
             }
         }
+    }
+
+    /**
+     * The broker (auto-create-topics off, its default) is down as the binding starts, so the provisioner could only
+     * log; the dead-letter topic is created by the first dead-letter write. (It was not: every write was refused
+     * and the record committed, lost.)
+     */
+    @Test
+    void aDeadLetterTopicTheBrokerWasDownToCreateIsCreatedByTheFirstDeadLetter(@TempDir Path lateDataDir) {
+        int port = freePort();
+        String topic = unique("dlqlate");
+        var app = new org.springframework.boot.builder.SpringApplicationBuilder(ContractApp.class)
+                .web(org.springframework.boot.WebApplicationType.NONE)
+                .run("--spring.cloud.stream.default-binder=minikafka", "--spring.cloud.function.definition=failing",
+                        "--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
+                        "--spring.cloud.stream.minikafka.binder.brokers=127.0.0.1:" + port,
+                        "--spring.cloud.stream.minikafka.binder.admin-timeout=1s",
+                        "--spring.cloud.stream.minikafka.binder.consumer.reconnect-backoff-max=1s",
+                        "--spring.cloud.stream.bindings.out.destination=" + topic,
+                        "--spring.cloud.stream.bindings.failing-in-0.destination=" + topic,
+                        "--spring.cloud.stream.bindings.failing-in-0.group=late",
+                        "--spring.cloud.stream.bindings.failing-in-0.consumer.max-attempts=1",
+                        "--spring.cloud.stream.minikafka.bindings.failing-in-0.consumer.enable-dlq=true");
+        ConfigurableApplicationContext lateBroker = null;
+        try {
+            lateBroker = SpringApplication.run(BrokerApplication.class, "--minikafka.broker.data-dir=" + lateDataDir,
+                    "--minikafka.broker.auto-create-topics=false", "--spring.grpc.server.address=127.0.0.1:" + port,
+                    "--spring.main.web-application-type=none", "--springdoc.api-docs.enabled=false",
+                    "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
+            sendOnceReachable(app, "out", "poison");
+            assertThat(deadLetters("127.0.0.1:" + port, "error." + topic + ".late", 1)).containsExactly("poison");
+        } finally {
+            app.close();
+            if (lateBroker != null) {
+                lateBroker.close();
+            }
+        }
+    }
+
+    /** A dead-letter topic deleted after the binding created it is created again by the next dead-letter write. */
+    @Test
+    void aDeadLetterTopicDeletedAfterTheBindingStartedIsCreatedAgain() {
+        String topic = unique("dlqgone");
+        String dlq = "error." + topic + ".gone";
+        var app = start("failing", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.failing-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.failing-in-0.group=gone",
+                "--spring.cloud.stream.bindings.failing-in-0.consumer.max-attempts=1",
+                "--spring.cloud.stream.minikafka.bindings.failing-in-0.consumer.enable-dlq=true");
+        try (var admin = new MiniKafkaAdmin(brokers)) {
+            admin.deleteTopic(dlq); // created as the binding started; the broker does not auto-create topics
+        }
+
+        send(app, "out", "poison");
+
+        assertThat(deadLetters(brokers, dlq, 1)).containsExactly("poison");
+    }
+
+    private static void sendOnceReachable(ConfigurableApplicationContext app, String binding, String payload) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                send(app, binding, payload);
+                return;
+            } catch (RuntimeException e) {
+                assertThat(System.nanoTime()).as("the producer reaches the broker: %s", e).isLessThan(deadline);
+                sleep(200);
+            }
+        }
+    }
+
+    /** The values on partition 0 of a dead-letter topic, read without a group once the topic exists. */
+    private static List<String> deadLetters(String bootstrap, String dlq, int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (var admin = new MiniKafkaAdmin(bootstrap)) {
+            while (!admin.listTopicNames().contains(dlq)) {
+                assertThat(System.nanoTime()).as("dead-letter topic %s exists", dlq).isLessThan(deadline);
+                sleep(100);
+            }
+        }
+        List<String> values = new ArrayList<>();
+        try (var reader = new MiniKafkaConsumer(ConsumerConfig.builder(bootstrap).build())) {
+            reader.assign(List.of(new TopicPartition(dlq, 0)));
+            while (values.size() < count && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.valueAsString()));
+            }
+        }
+        return values;
     }
 
     private static int freePort() {
