@@ -1,5 +1,6 @@
 package dev.minikafka.binder;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -53,8 +54,14 @@ import dev.minikafka.client.TopicPartition;
  * <p><b>Pause/resume</b> (the bindings actuator endpoint) stops fetching on every consumer's next loop, and
  * keeps the group membership, so nothing is rebalanced.
  *
+ * <p><b>Stop</b> lets each thread finish the record in hand and hands out no further one (what was not handed
+ * out is not committed, and goes to the partitions' next owner). A thread waiting out a retry back-off is
+ * interrupted, and only then: the record it was retrying is neither recovered nor committed. Stop waits up to
+ * {@code pollTimeout} + 15 s for the threads to commit and close their consumers.
+ *
  * <p>Threading: each consumer is used only by its own thread; {@code pause}, {@code resume}, {@code stop}
- * and acknowledgements from other threads are handed over through volatile flags and a queue.
+ * and acknowledgements from other threads are handed over through volatile flags and a queue; the interrupt
+ * of a thread in a back-off is decided under the loop's lock ({@link ConsumerLoop#stop}).
  */
 final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implements Pausable {
 
@@ -70,6 +77,8 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
     private final RecoveryCallback<Object> recoverer;
     private final Counter received;
     private final long commitIntervalNanos;
+    /** How long stop waits for the consumer threads to commit and close: a final poll, and a commit's round trip. */
+    private final Duration stopWait;
     private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
     private RecordMessages messages;
     private volatile boolean paused;
@@ -90,6 +99,7 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
         this.recoverer = recoverer;
         this.received = received;
         this.commitIntervalNanos = tuning.getCommitInterval().toNanos();
+        this.stopWait = tuning.getPollTimeout().plusSeconds(15);
     }
 
     @Override
@@ -112,12 +122,17 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
 
     @Override
     protected void doStop() {
-        loops.forEach(loop -> loop.running = false);
+        loops.forEach(ConsumerLoop::stop);
+        long deadline = System.nanoTime() + stopWait.toNanos();
         for (ConsumerLoop loop : loops) {
             try {
-                loop.thread.join(tuning.getPollTimeout().toMillis() + 15_000);
+                if (!loop.thread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    logger.warn(() -> "Consumer thread " + loop.thread.getName() + " did not stop within " + stopWait
+                            + " (a handler or the final commit is still running); it stops after the record in hand");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
         }
         loops.clear();
@@ -152,6 +167,8 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
         private final OffsetTracker offsets = new OffsetTracker(setup.topic());
         private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
         private volatile boolean running = true;
+        /** Guarded by this: the thread waits out a retry back-off, so stop may interrupt it. */
+        private boolean backingOff;
         /** The last poll reached the broker; a final commit on stop is tried only then (it would only time out). */
         private boolean reachable;
         /** When processed offsets are next committed without waiting (nanoTime); see commitInterval. */
@@ -230,13 +247,16 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             if (batchMode) {
                 for (int from = 0; from < records.size(); from += maxBatchSize) {
                     List<ConsumerRecord> chunk = records.subList(from, Math.min(records.size(), from + maxBatchSize));
+                    if (!running) {
+                        return; // stopping: what is not handed out is not committed, and goes to the next owner
+                    }
                     List<ConsumerRecord> copy = List.copyOf(chunk);
                     if (deliver(messages.toBatchMessage(copy, manualAck ? new ManualAcknowledgment(offsets, copy) : null))) {
                         offsets.processed(copy);
                     }
                 }
             } else {
-                for (int i = 0, n = records.size(); i < n; i++) {
+                for (int i = 0, n = records.size(); i < n && running; i++) {
                     ConsumerRecord record = records.get(i);
                     if (deliver(messages.toMessage(record, manualAck ? new ManualAcknowledgment(offsets, List.of(record)) : null))) {
                         offsets.processed(record);
@@ -245,25 +265,70 @@ final class MiniKafkaInboundChannelAdapter extends MessageProducerSupport implem
             }
         }
 
-        /** Hands the message to the binding (retrying, then recovering); returns whether it may be committed. */
+        /**
+         * Hands the message to the binding (retrying, then recovering); returns whether it may be committed. Not
+         * when stop cut its retries short: it was not processed, so it is left for whoever reads the partition next.
+         */
         private boolean deliver(Message<?> message) {
             boolean done;
             try {
                 if (retryTemplate != null) {
-                    retryTemplate.execute(() -> {
-                        sendMessage(message);
-                        return null;
-                    });
+                    retryTemplate.execute(() -> attempt(message));
                 } else {
                     sendMessage(message);
                 }
                 done = !manualAck;
             } catch (RetryException e) {
-                done = recover(message, e.getLastException());
+                done = !retriesStopped() && recover(message, e.getLastException());
             } catch (RuntimeException e) {
                 done = recover(message, e);
             }
             return done;
+        }
+
+        /** One attempt of the retry template; after a failure the thread backs off, interruptibly by stop. */
+        private Object attempt(Message<?> message) {
+            if (!backingOff(false)) {
+                throw new IllegalStateException("the binding stopped before this attempt");
+            }
+            try {
+                sendMessage(message);
+                return null;
+            } catch (RuntimeException e) {
+                backingOff(true);
+                throw e;
+            }
+        }
+
+        /**
+         * On the consumer's thread: it starts waiting out a back-off (true) or an attempt (false). Once stop has
+         * run, the thread interrupts itself instead, so that the retry template's sleep, if any, ends at once and
+         * the template gives up. Returns whether the binding still runs.
+         */
+        private synchronized boolean backingOff(boolean waiting) {
+            backingOff = waiting && running;
+            if (!running) {
+                Thread.currentThread().interrupt();
+            }
+            return running;
+        }
+
+        /** On the consumer's thread as the retry template gave up: whether stop cut it short (its interrupt is cleared). */
+        private synchronized boolean retriesStopped() {
+            backingOff = false;
+            if (running) {
+                return false;
+            }
+            Thread.interrupted();
+            return true;
+        }
+
+        /** From the stopping thread: no further record is handed out, and a thread in a retry back-off is woken. */
+        synchronized void stop() {
+            running = false;
+            if (backingOff) {
+                thread.interrupt();
+            }
         }
 
         /** Gives a failed message to the recoverer (error channel, DLQ); returns whether it may be committed. */

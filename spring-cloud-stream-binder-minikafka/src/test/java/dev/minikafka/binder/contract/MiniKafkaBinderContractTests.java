@@ -207,6 +207,42 @@ class MiniKafkaBinderContractTests extends FullBinderContractTests {
         assertThat(payloads(received(second, "sink"), 1)).containsExactly("fatal");
     }
 
+    /**
+     * Stop interrupts a consumer waiting out a retry back-off and waits for its thread; the record it was retrying
+     * is neither recovered nor committed, so the group's next member reads it. (Stop used to give up waiting after
+     * 15 s, the thread still asleep; it then recovered the record and committed it.)
+     */
+    @Test
+    void stoppingABindingEndsItsRetryBackOffAndLeavesTheRecordToTheNextMember() {
+        String topic = unique("backoff");
+        var app = start("failing", "--spring.cloud.stream.bindings.out.destination=" + topic,
+                "--spring.cloud.stream.output-bindings=out",
+                "--spring.cloud.stream.bindings.failing-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.failing-in-0.group=backoff",
+                "--spring.cloud.stream.bindings.failing-in-0.consumer.max-attempts=3",
+                "--spring.cloud.stream.bindings.failing-in-0.consumer.back-off-initial-interval=60000",
+                "--spring.cloud.stream.bindings.failing-in-0.consumer.back-off-max-interval=60000");
+        send(app, "out", "stuck");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (received(app).failingAttempts.get() == 0) {
+            assertThat(System.nanoTime()).as("the first attempt fails").isLessThan(deadline);
+            sleep(50);
+        }
+        sleep(300); // backing off for a minute
+
+        long started = System.nanoTime();
+        app.getBean(BindingsLifecycleController.class).changeState("failing-in-0", BindingsLifecycleController.State.STOPPED);
+        Duration stopping = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(stopping).as("stop does not wait out the back-off").isLessThan(Duration.ofSeconds(5));
+        assertThat(Thread.getAllStackTraces().keySet()).as("the consumer thread ended")
+                .noneMatch(thread -> thread.getName().startsWith("minikafka-" + topic + "-"));
+        assertThat(received(app).failingAttempts.get()).as("no attempt after stop").isEqualTo(1);
+        var heir = start("sink", "--spring.cloud.stream.bindings.sink-in-0.destination=" + topic,
+                "--spring.cloud.stream.bindings.sink-in-0.group=backoff");
+        assertThat(payloads(received(heir, "sink"), 1)).as("not committed").containsExactly("stuck");
+    }
+
     /** A partition that moves to a paused binding is paused before anything is read from it. */
     @Test
     void aPartitionAssignedToAPausedBindingDeliversNothingUntilItIsResumed() {
