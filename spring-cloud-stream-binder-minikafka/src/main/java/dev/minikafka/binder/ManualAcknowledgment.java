@@ -10,6 +10,9 @@ import dev.minikafka.client.ConsumerRecord;
  * The {@code acknowledgmentCallback} header in MANUAL ack mode: acknowledging (ACCEPT, or REJECT: the record is
  * done with, as with Kafka's manual ack) lets the consumer commit the record(s); REQUEUE leaves them uncommitted.
  * Only the first call counts. May be called from any thread.
+ *
+ * <p>The Kafka binder's message-driven consumer puts a spring-kafka {@code Acknowledgment} in
+ * {@code kafka_acknowledgment} instead; only polled consumers share this header across binders (README).
  */
 final class ManualAcknowledgment implements AcknowledgmentCallback {
 
