@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param writerThreads          threads shared by all partition writers
  * @param flushInterval          fsync every partition on this interval as well (0 = only DURABLE acks and the
  *                               2-second recovery-point checkpoint fsync)
- * @param retentionCheckInterval how often retention and time-based segment rolls are checked
+ * @param retentionCheckInterval how often retention runs; a partition whose active segment has expired as a whole
+ *                               has it rolled then and deleted (rolls for segment size and age wait for an append)
  * @param maxFetchWait           cap on a fetch long-poll's max_wait_ms
  * @param producerIdExpiration   an idempotent producer idle this long is forgotten by a partition (Kafka's
  *                               {@code producer.id.expiration.ms}, 1 day); a retry older than this is no
@@ -57,7 +58,7 @@ public record BrokerProperties(
     /**
      * Defaults for topic configs, named as Kafka names them.
      *
-     * @param retention       how long closed segments are kept (-1 ms = forever)
+     * @param retention       how long records are kept, in whole segments, the expired active one too (-1 ms = forever)
      * @param retentionBytes  per-partition size bound (-1 = none)
      * @param segmentBytes    roll the active segment at this size
      * @param segment         roll the active segment at this age

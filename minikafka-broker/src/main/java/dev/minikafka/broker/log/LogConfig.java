@@ -5,8 +5,10 @@ package dev.minikafka.broker.log;
  *
  * @param segmentBytes       roll the active segment before it would grow past this size
  * @param segmentMs          roll the active segment on the next append once it is this old
- * @param retentionMs        delete closed segments whose newest record is older than this (-1 = forever)
- * @param retentionBytes     delete the oldest closed segments while the partition is larger (-1 = no bound)
+ * @param retentionMs        delete segments whose newest record is older than this (-1 = forever); an expired
+ *                           active segment is rolled first
+ * @param retentionBytes     delete the oldest closed segments while the partition is larger (-1 = no bound); never
+ *                           the active segment
  * @param maxMessageBytes    the largest batch a producer may send
  * @param logAppendTime      stamp batches with the broker's clock instead of keeping the producer's
  * @param indexIntervalBytes bytes of log between two entries of the sparse offset and time indexes

@@ -323,20 +323,44 @@ public final class LogManager implements AutoCloseable {
         PartitionLog.fsyncDirectory(dataDir);
     }
 
-    /** Runs retention now on every log (also on the background schedule). */
+    /**
+     * Runs retention now on every log (also on the background schedule). A log whose active segment has expired
+     * too has its writer roll it, and is then retained again on the scheduler, which deletes that segment: the
+     * log start moves to the log end, and the next append goes to the new segment.
+     */
     public void applyRetention() {
         long now = clock.getAsLong();
         for (PartitionWriter writer : writers.values()) {
-            try {
-                List<Segment> removed = writer.log().removeExpiredSegments(now);
-                for (Segment segment : removed) {
-                    log.info("Retention removed segment {} (log {} now starts at {})", segment, writer.log().name(),
-                            writer.log().logStartOffset());
-                    scheduleDelete(segment);
-                }
-            } catch (IOException | RuntimeException e) {
-                log.error("Retention failed for {}", writer.log().name(), e);
+            applyRetention(writer, now);
+            if (writer.log().activeSegmentExpired(now)) {
+                writer.rollForRetention(() -> retainAfterRoll(writer));
             }
+        }
+    }
+
+    private void applyRetention(PartitionWriter writer, long now) {
+        try {
+            List<Segment> removed = writer.log().removeExpiredSegments(now);
+            for (Segment segment : removed) {
+                log.info("Retention removed segment {} (log {} now starts at {})", segment, writer.log().name(),
+                        writer.log().logStartOffset());
+                scheduleDelete(segment);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("Retention failed for {}", writer.log().name(), e);
+        }
+    }
+
+    /** On the writer thread after a roll for retention: the deletion itself stays on the scheduler. */
+    private void retainAfterRoll(PartitionWriter writer) {
+        try {
+            scheduler.execute(() -> {
+                if (writers.get(writer.log().name()) == writer) { // not deleted since
+                    applyRetention(writer, clock.getAsLong());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the next start's retention deletes the segment
         }
     }
 

@@ -19,8 +19,9 @@ import dev.minikafka.broker.crash.CrashPoint;
  * {@code [logStartOffset, logEndOffset)} are readable; the log start moves forward when retention deletes
  * the oldest segments, the log end when the {@link PartitionWriter} appends.
  *
- * <p>Thread-safety: appends, rolls and truncation come from the partition's single writer; retention from
- * the retention thread, and only ever removes closed segments at the head; reads from any thread, without
+ * <p>Thread-safety: appends, rolls and truncation come from the partition's single writer (a roll retention
+ * needs too, see {@link #activeSegmentExpired}); retention from the retention thread, and only ever removes
+ * closed segments at the head; reads from any thread, without
  * locks. A reader holding a segment that retention removes can finish: the files are deleted later.
  *
  * <p>Crash story: {@link #flush} advances the {@link #recoveryPoint}, the point below which the log is known
@@ -275,8 +276,7 @@ public final class PartitionLog {
             if (segment == active || segment == segments.lastEntry().getValue()) {
                 break;
             }
-            boolean expired = cfg.retentionMs() >= 0 && segment.maxTimestamp() >= 0
-                    && nowMs - segment.maxTimestamp() > cfg.retentionMs();
+            boolean expired = expired(segment, cfg, nowMs);
             boolean oversized = excess != Long.MIN_VALUE && excess - segment.size() >= 0;
             if (!expired && !oversized) {
                 break;
@@ -290,6 +290,23 @@ public final class PartitionLog {
             removed.add(segment);
         }
         return removed;
+    }
+
+    /**
+     * True when time-based retention has reached the active segment: every segment before it is gone, it holds
+     * records, and its newest is older than {@code retention.ms}. Only the writer may roll it (see
+     * {@link PartitionWriter#rollForRetention}); once rolled it is a closed segment that
+     * {@link #removeExpiredSegments} deletes, so an idle partition does not keep expired records until an append
+     * rolls it. Size retention never leads here (Kafka keeps the active segment too for any positive
+     * {@code retention.bytes}).
+     */
+    boolean activeSegmentExpired(long nowMs) {
+        Segment current = active;
+        return segments.firstEntry().getValue() == current && !current.isEmpty() && expired(current, config, nowMs);
+    }
+
+    private static boolean expired(Segment segment, LogConfig cfg, long nowMs) {
+        return cfg.retentionMs() >= 0 && segment.maxTimestamp() >= 0 && nowMs - segment.maxTimestamp() > cfg.retentionMs();
     }
 
     /** Flushes and closes the segments; they are closed even when the flush fails. */

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -55,6 +56,8 @@ public final class PartitionWriter implements Runnable {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** What to run after a roll retention asked for (see {@link #rollForRetention}); taken by the next drain. */
+    private final AtomicReference<Runnable> retentionRoll = new AtomicReference<>();
     private volatile Runnable appendListener = () -> { };
     private volatile boolean closed;
 
@@ -134,6 +137,18 @@ public final class PartitionWriter implements Runnable {
         }
     }
 
+    /**
+     * Has the writer roll the active segment once time-based retention has expired it (see
+     * {@link PartitionLog#activeSegmentExpired}), then run {@code then} on the writer thread, rolled or not (an
+     * append since may have brought a newer record). The roll is the writer's because every change to the active
+     * segment is. Requests made while one is pending share it; after {@link #close} none is taken.
+     */
+    void rollForRetention(Runnable then) {
+        if (!closed && retentionRoll.compareAndSet(null, then)) {
+            schedule();
+        }
+    }
+
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             writerPool.execute(this);
@@ -148,13 +163,14 @@ public final class PartitionWriter implements Runnable {
         } finally {
             scheduled.set(false);
             wakeRoomWaiters();
-            if (!queue.isEmpty()) {
+            if (!queue.isEmpty() || retentionRoll.get() != null) {
                 schedule();
             }
         }
     }
 
     private void drainOnce() {
+        Runnable afterRetentionRoll = retentionRoll.getAndSet(null);
         IOException offline = log.fsyncFailure();
         if (offline != null) {
             failQueued(offline);
@@ -164,6 +180,10 @@ public final class PartitionWriter implements Runnable {
         int bytes = 0;
         int queuedBytes = 0;
         long now = clock.getAsLong();
+        if (afterRetentionRoll != null) {
+            rollExpiredActiveSegment(now);
+            afterRetentionRoll.run();
+        }
         if (now - lastProducerExpiryMs >= PRODUCER_EXPIRY_CHECK_MS) {
             producers.expire(now);
             lastProducerExpiryMs = now;
@@ -179,8 +199,7 @@ public final class PartitionWriter implements Runnable {
                     break; // write what is gathered into this segment; the next drain rolls
                 }
                 try {
-                    log.markUnflushed(segment);
-                    log.roll(now);
+                    roll(segment, now);
                 } catch (IOException e) {
                     queue.poll();
                     pendingBytes.addAndGet(-append.bytes);
@@ -189,7 +208,6 @@ public final class PartitionWriter implements Runnable {
                     return;
                 }
                 segment = log.active();
-                snapshotProducers(segment.baseOffset());
             }
             queue.poll();
             try {
@@ -237,6 +255,25 @@ public final class PartitionWriter implements Runnable {
             } else {
                 done.succeed();
             }
+        }
+    }
+
+    /** Closes {@code segment}, the active one: a new one starts at the log end, and the producer state is saved there. */
+    private void roll(Segment segment, long now) throws IOException {
+        log.markUnflushed(segment);
+        log.roll(now);
+        snapshotProducers(log.active().baseOffset());
+    }
+
+    private void rollExpiredActiveSegment(long now) {
+        if (!log.activeSegmentExpired(now)) {
+            return; // an append since retention looked brought a record within retention.ms
+        }
+        try {
+            roll(log.active(), now);
+        } catch (IOException e) {
+            logger.warn("Could not roll the expired active segment of {} for retention (the next retention run tries "
+                    + "again): {}", log.name(), e.toString());
         }
     }
 

@@ -308,7 +308,8 @@ class PartitionLogTest {
         LogConfig config = config(1024, 4096).withRetention(HOUR_MS, -1);
         PartitionWriter writer = manager.getOrCreate("orders", 0, config);
         for (int i = 0; i < 6; i++) {
-            append(writer, sizedBatch(clock.get(), 600));
+            // the last, in the active segment, is still within retention
+            append(writer, sizedBatch(i < 5 ? clock.get() : clock.get() + 2 * HOUR_MS, 600));
         }
         clock.addAndGet(2 * HOUR_MS);
         manager.applyRetention();

@@ -98,7 +98,7 @@ class RetentionTest {
     void shouldRenameTheFilesOfRemovedSegmentsToDeleted() throws Exception {
         PartitionWriter writer = writerWith(HOUR_MS, -1);
         append(writer, sizedBatch(T0, VALUE_BYTES));
-        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0 + 2 * HOUR_MS, VALUE_BYTES));
 
         clock.set(T0 + 2 * HOUR_MS);
         manager.applyRetention();
@@ -111,8 +111,8 @@ class RetentionTest {
     }
 
     @Test
-    void shouldNeverDeleteTheActiveSegmentEvenWhenEverythingHasExpired() throws Exception {
-        PartitionWriter writer = writerWith(HOUR_MS, 10);
+    void shouldNeverDeleteTheActiveSegmentForRetentionBytes() throws Exception {
+        PartitionWriter writer = writerWith(-1, 10);
         append(writer, batch(T0, "a", "b"));
 
         clock.set(T0 + 10 * HOUR_MS);
@@ -127,6 +127,44 @@ class RetentionTest {
         assertThat(segmentBases(dir)).containsExactly(3L);
         assertThat(writer.log().logStartOffset()).isEqualTo(3);
         assertThat(offsets(readAll(writer.log(), 3))).containsExactly(3L);
+    }
+
+    @Test
+    void shouldRollAndDeleteTheActiveSegmentOfAnIdlePartitionOnceAllOfItHasExpired() throws Exception {
+        PartitionWriter writer = writerWith(HOUR_MS, -1);
+        append(writer, batch(T0, "a", "b", "c"));
+        PartitionLog log = writer.log();
+
+        clock.set(T0 + 2 + HOUR_MS);
+        manager.applyRetention();
+        assertThat(segmentBases(dir)).as("exactly retention.ms old is kept").containsExactly(0L);
+
+        clock.set(T0 + 3 + HOUR_MS);
+        manager.applyRetention();
+
+        awaitLogStart(log, 3);
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        assertThat(segmentBases(dir)).containsExactly(3L);
+        assertThat(log.read(3, 1024).batches().hasRemaining()).isFalse();
+        assertThatThrownBy(() -> log.read(2, 1024)).isInstanceOf(OffsetOutOfRangeException.class)
+                .hasMessageContaining("3..3");
+        assertThat(append(writer, batch(clock.get(), "d"))).isEqualTo(3);
+        assertThat(values(readAll(log, 3))).containsExactly("d");
+
+        manager.close();
+        manager = openManager(dataDir, clock::get);
+        PartitionLog reopened = writerWith(HOUR_MS, -1).log();
+        assertThat(reopened.logStartOffset()).isEqualTo(3);
+        assertThat(values(readAll(reopened, 3))).containsExactly("d");
+    }
+
+    /** Retention deletes a rolled active segment on its own thread, after the writer's roll. */
+    static void awaitLogStart(PartitionLog log, long offset) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (log.logStartOffset() != offset && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(log.logStartOffset()).as("log start after retention").isEqualTo(offset);
     }
 
     @Test
@@ -187,7 +225,7 @@ class RetentionTest {
     void shouldDeleteTheFilesOfRemovedSegmentsWhenClosedBeforeTheGracePeriodEnds() throws Exception {
         PartitionWriter writer = writerWith(HOUR_MS, -1);
         for (int i = 0; i < 3; i++) {
-            append(writer, sizedBatch(T0, VALUE_BYTES));
+            append(writer, sizedBatch(i < 2 ? T0 : T0 + 2 * HOUR_MS, VALUE_BYTES)); // the active segment's is not expired
         }
         clock.set(T0 + 2 * HOUR_MS);
         manager.applyRetention();
@@ -218,7 +256,7 @@ class RetentionTest {
     void shouldRemoveTheLeftoversOfRetentionWhenTheLogIsOpenedAgain() throws Exception {
         PartitionWriter writer = writerWith(HOUR_MS, -1);
         for (int i = 0; i < 3; i++) {
-            append(writer, sizedBatch(T0, VALUE_BYTES));
+            append(writer, sizedBatch(i < 2 ? T0 : T0 + 2 * HOUR_MS, VALUE_BYTES)); // the active segment's is not expired
         }
         clock.set(T0 + 2 * HOUR_MS);
         manager.applyRetention();
