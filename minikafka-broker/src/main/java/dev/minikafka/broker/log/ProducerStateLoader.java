@@ -17,6 +17,13 @@ import dev.minikafka.protocol.RecordBatch;
  * snapshot (none yet, unreadable, or past the log end because the crash cut an unflushed tail) the last
  * {@value #SEGMENTS_WITHOUT_SNAPSHOT} segments are read; producers seen only before them are unknown, and an
  * unknown producer's next batch is accepted whatever its sequence (as after expiry, and as in Kafka).
+ *
+ * <p>Expiry counts from broker time. The live writer records each append at the broker's clock, not at the
+ * batch's timestamp, which is the producer's and may be days old (a backfill). The log does not keep that
+ * append time, so a replayed batch counts as appended at load time: a restart may remember a producer up to
+ * one expiration longer than the broker before it would have, never shorter, so a retry of a batch that was
+ * written and acknowledged is still recognised. (Kafka expires by the batch's max timestamp both live and on
+ * replay, so it forgets a backfilling producer at its next check; the snapshot already holds broker times.)
  */
 final class ProducerStateLoader {
 
@@ -51,7 +58,7 @@ final class ProducerStateLoader {
             List<Segment> segments = partition.segments();
             from = segments.get(Math.max(0, segments.size() - SEGMENTS_WITHOUT_SNAPSHOT)).baseOffset();
         }
-        long batches = replay(partition, table, from, end);
+        long batches = replay(partition, table, from, end, nowMs);
         table.expire(nowMs);
         if (batches > 0) {
             log.info("Rebuilt the producer state of {} from offset {}: {} batches read, {} producers", partition.name(),
@@ -63,9 +70,10 @@ final class ProducerStateLoader {
     /**
      * Applies every batch in {@code [from, end)} to the table; returns how many were read. Only the batch
      * headers are read: the table needs nothing from the records, and after a crash this may be a whole
-     * active segment (256 MB by default) per partition.
+     * active segment (256 MB by default) per partition. Each batch counts as appended at {@code nowMs} (see above).
      */
-    private static long replay(PartitionLog partition, ProducerStateTable table, long from, long end) throws IOException {
+    private static long replay(PartitionLog partition, ProducerStateTable table, long from, long end, long nowMs)
+            throws IOException {
         long count = 0;
         List<Segment> segments = partition.segments();
         for (int i = 0; i < segments.size(); i++) {
@@ -75,7 +83,7 @@ final class ProducerStateLoader {
             }
             count += segments.get(i).forEachBatchHeader(from, HEADER_WINDOW_BYTES, (window, pos) -> {
                 if (RecordBatch.baseOffset(window, pos) < end) {
-                    table.appended(window, pos, RecordBatch.maxTimestamp(window, pos));
+                    table.appended(window, pos, nowMs);
                 }
             });
         }

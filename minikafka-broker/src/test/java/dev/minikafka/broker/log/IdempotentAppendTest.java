@@ -162,6 +162,32 @@ class IdempotentAppendTest {
         assertThat(offer(recovered, largeBatch(PID, 12, 20_000)).baseOffset()).isEqualTo(16);
     }
 
+    @Test
+    void shouldRecogniseARetryAfterACrashFromAProducerWritingOldTimestamps() throws Exception {
+        long twoDaysAgo = System.currentTimeMillis() - 2 * 24 * LogTestSupport.HOUR_MS; // a backfill: event time
+        PartitionWriter writer = open(LogConfig.defaults());
+        assertThat(offer(writer, batchAt(PID, 0, twoDaysAgo)).baseOffset()).isZero();
+        Path crashCopy = Files.createDirectories(copyRoot.resolve("crashed"));
+        copyTree(dataDir, crashCopy); // no snapshot yet (no roll, no close): the replay reads the batch
+        manager.close();
+
+        manager = LogTestSupport.openManager(crashCopy, System::currentTimeMillis);
+        PartitionWriter recovered = manager.getOrCreate("events", 0, LogConfig.defaults());
+
+        assertThat(recovered.producers().get(PID)).as("the producer appended moments ago, by the broker's clock")
+                .isNotNull();
+        Answer retry = offer(recovered, batchAt(PID, 0, twoDaysAgo));
+        assertThat(retry.batchOffsets()).as("a retry of the written batch").containsExactly(0L);
+        assertThat(recovered.log().logEndOffset()).as("not written again").isEqualTo(1);
+    }
+
+    /** A one-record batch of {@code producerId} at {@code sequence} whose record has {@code timestamp}. */
+    private static ByteBuffer batchAt(long producerId, int sequence, long timestamp) {
+        dev.minikafka.protocol.RecordBatchBuilder builder = new dev.minikafka.protocol.RecordBatchBuilder(256);
+        builder.append(timestamp, null, "backfilled".getBytes(), java.util.List.of());
+        return LogTestSupport.copy(builder.build(producerId, (short) 0, sequence));
+    }
+
     /** One record of {@code valueBytes}, so the batch is larger than the replay's read window. */
     private static ByteBuffer largeBatch(long producerId, int sequence, int valueBytes) {
         dev.minikafka.protocol.RecordBatchBuilder builder = new dev.minikafka.protocol.RecordBatchBuilder(valueBytes + 256);
