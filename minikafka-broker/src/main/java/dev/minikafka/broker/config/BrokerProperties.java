@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param defaultPartitions      partitions of a topic created without a count
  * @param maxPartitions          upper bound on partitions per topic, to refuse typos like 100000
  * @param topicDefaults          per-topic settings used when a topic is created without them
- * @param pendingAppendBytes     bound on bytes queued for one partition's writer; past it, producers wait
+ * @param pendingAppendBytes     bound on bytes queued for one partition's writer (a DURABLE append's until its fsync
+ *                               completes); past it, producers wait
  * @param writerThreads          threads shared by all partition writers
  * @param flushInterval          fsync every partition on this interval as well (0 = only DURABLE acks and the
  *                               2-second recovery-point checkpoint fsync)

@@ -3,6 +3,7 @@ package dev.minikafka.broker.log;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 
 /**
  * Acknowledges a partition's {@code DURABLE} appends once they are fsynced, sharing one fsync among all
@@ -12,19 +13,22 @@ import java.util.concurrent.Executor;
  * during the fsync itself already gathers hundreds of appends at 16 producers, so no extra wait is added.)
  *
  * <p>Thread-safety: {@link #add} from the partition's writer; the fsync and the callbacks on the shared
- * flush pool, at most one at a time per partition.
+ * flush pool, at most one at a time per partition. Once an fsync ends, the bytes of the appends it covered are
+ * handed to {@code released} (the writer's bound counts them until then), before their callbacks run.
  */
 final class GroupCommit implements Runnable {
 
     private final PartitionLog log;
     private final Executor flushPool;
+    private final LongConsumer released;
     private ArrayList<PendingAppend> waiting = new ArrayList<>();
     private ArrayList<PendingAppend> flushing = new ArrayList<>();
     private boolean scheduled;
 
-    GroupCommit(PartitionLog log, Executor flushPool) {
+    GroupCommit(PartitionLog log, Executor flushPool, LongConsumer released) {
         this.log = log;
         this.flushPool = flushPool;
+        this.released = released;
     }
 
     /** Holds {@code append} (already written) until the next fsync of the log completes. */
@@ -59,6 +63,11 @@ final class GroupCommit implements Runnable {
             } catch (IOException e) {
                 failure = e;
             }
+            long bytes = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                bytes += batch.get(i).bytes;
+            }
+            released.accept(bytes);
             for (int i = 0; i < batch.size(); i++) {
                 if (failure == null) {
                     batch.get(i).succeed();

@@ -26,7 +26,9 @@ import dev.minikafka.protocol.RecordBatch;
  *
  * <p>Backpressure: {@code offer} returns {@code false} instead of queueing past the byte bound (an empty
  * queue below its bound takes a whole request, however large); the caller waits for {@link #whenRoom}. Nothing here
- * blocks a gRPC thread.
+ * blocks a gRPC thread. A {@code DURABLE} append's bytes count against the bound until its fsync completes, not
+ * only until it is written: its request stays on the heap until it is acknowledged, so during an fsync stall the
+ * bound stops the producers instead of letting the heap grow at their send rate.
  *
  * <p>Idempotent producers: before offsets are assigned, each request is checked against the partition's
  * {@link ProducerStateTable} by this single writer, so two retries of one batch can never both pass.
@@ -76,7 +78,7 @@ public final class PartitionWriter implements Runnable {
         this.producers = producers;
         this.log = log;
         this.writerPool = writerPool;
-        this.groupCommit = new GroupCommit(log, flushPool);
+        this.groupCommit = new GroupCommit(log, flushPool, this::releaseFsynced);
         this.clock = clock;
         this.maxPendingBytes = maxPendingBytes;
     }
@@ -90,7 +92,7 @@ public final class PartitionWriter implements Runnable {
         this.appendListener = listener;
     }
 
-    /** Bytes queued and not yet written. */
+    /** Bytes queued and not yet written, and bytes of {@code DURABLE} appends written but not yet fsynced. */
     public long pendingBytes() {
         return pendingBytes.get();
     }
@@ -179,6 +181,7 @@ public final class PartitionWriter implements Runnable {
         int count = 0;
         int bytes = 0;
         int queuedBytes = 0;
+        int durableBytes = 0; // released by the group commit once fsynced
         long now = clock.getAsLong();
         if (afterRetentionRoll != null) {
             rollExpiredActiveSegment(now);
@@ -225,6 +228,9 @@ public final class PartitionWriter implements Runnable {
             count++;
             bytes += append.batches.remaining();
             queuedBytes += append.bytes;
+            if (append.durable) {
+                durableBytes += append.bytes;
+            }
         }
         if (count == 0) {
             return;
@@ -240,7 +246,7 @@ public final class PartitionWriter implements Runnable {
             producers.truncateFrom(firstOffset); // nothing of this drain is in the log
         }
         gather.clear();
-        pendingBytes.addAndGet(-queuedBytes);
+        pendingBytes.addAndGet(-(failure == null ? queuedBytes - durableBytes : queuedBytes));
         pendingAppends.addAndGet(-count);
         if (failure == null) {
             appendListener.run();
@@ -361,6 +367,12 @@ public final class PartitionWriter implements Runnable {
 
     ProducerStateTable producers() {
         return producers;
+    }
+
+    /** The group commit's, once an fsync ended (done or failed) for {@code DURABLE} appends of this many bytes. */
+    private void releaseFsynced(long bytes) {
+        pendingBytes.addAndGet(-bytes);
+        wakeRoomWaiters();
     }
 
     private void wakeRoomWaiters() {

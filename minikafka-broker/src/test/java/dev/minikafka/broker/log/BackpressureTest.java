@@ -7,6 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +151,63 @@ class BackpressureTest {
         assertThat(b.get().error()).hasMessageContaining("was deleted");
         writerPool.runAll();
         assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void shouldCountDurableAppendsAgainstTheBoundUntilTheirFsyncCompletes() throws Exception {
+        CountDownLatch fsyncStarted = new CountDownLatch(1);
+        CountDownLatch fsyncMayGo = new CountDownLatch(1);
+        ExecutorService flusher = Executors.newSingleThreadExecutor();
+        Fsync.listener = new Fsync.Listener() {
+            @Override
+            public void beforeForce(Path file) {
+                fsyncStarted.countDown();
+                try {
+                    fsyncMayGo.await(); // a stalled disk
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void forced(Path file, long lengthCovered) {
+            }
+        };
+        try {
+            PartitionWriter durableWriter = new PartitionWriter(log, Runnable::run, flusher, () -> 0, BOUND);
+            Ack first = new Ack();
+            Ack second = new Ack();
+            Ack third = new Ack();
+            assertThat(durableWriter.offer(sizedBatch(0, 550), true, first)).isTrue();
+            assertThat(fsyncStarted.await(5, TimeUnit.SECONDS)).as("the group commit's fsync started").isTrue();
+            assertThat(durableWriter.offer(sizedBatch(1, 550), true, second)).as("below the bound: taken").isTrue();
+            assertThat(log.logEndOffset()).as("both written").isEqualTo(2);
+
+            assertThat(durableWriter.offer(sizedBatch(2, 550), true, third))
+                    .as("refused while the written DURABLE appends wait for their fsync").isFalse();
+            assertThat(durableWriter.pendingBytes()).isGreaterThanOrEqualTo(BOUND);
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ByteBuffer refused = sizedBatch(2, 550);
+            durableWriter.whenRoom(() -> {
+                events.add("room");
+                assertThat(durableWriter.offer(refused, true, third)).isTrue();
+            });
+            assertThat(events).as("no room during the stall").isEmpty();
+            assertThat(first.isDone()).isFalse();
+
+            fsyncMayGo.countDown();
+
+            assertThat(first.baseOffset()).isZero();
+            assertThat(second.baseOffset()).isEqualTo(1);
+            assertThat(third.baseOffset()).isEqualTo(2);
+            assertThat(events).containsExactly("room");
+            assertThat(durableWriter.pendingBytes()).isZero();
+        } finally {
+            Fsync.listener = null;
+            fsyncMayGo.countDown();
+            flusher.shutdown();
+            assertThat(flusher.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private List<dev.minikafka.protocol.Record> readAllQuietly() {
