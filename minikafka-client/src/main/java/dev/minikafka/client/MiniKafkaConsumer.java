@@ -84,6 +84,17 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     /** Membership of the group {@link #subscribe} joined; null for a consumer assigned by hand. */
     private GroupMembership membership;
     private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
+    /**
+     * Partitions announced to the listener as revoked whose hand-over waits for the commit before it: they are
+     * no longer read, so no record of them is returned after their revocation.
+     */
+    private final Set<TopicPartition> revoking = new LinkedHashSet<>();
+    /** When the poll first tried to let {@link #revoking} go; bounds the retries of its commit. */
+    private long revokingSinceNanos;
+    /** The commit before the revocation failed: the next attempt announces the revocation again. */
+    private boolean announceRevocationAgain;
+    /** An assignment whose look-up or commit failed is applied again no sooner than this, or 0. */
+    private long applyAgainAtNanos;
     private long nextAutoCommitNanos;
     private long rejoinAtNanos;
     private long rejoinBackOffNanos = REJOIN_BACKOFF_MIN_NANOS;
@@ -260,6 +271,11 @@ public final class MiniKafkaConsumer implements AutoCloseable {
      * Returns the records available from the current positions, waiting up to {@code timeout} for some to
      * arrive, and advances the positions past them. Returns an empty list when none came in time.
      *
+     * <p>In a group, a new assignment is applied first (see {@link ConsumerRebalanceListener}); the look-up of
+     * its partitions' committed offsets and the commit before a revocation are waited for only within the
+     * timeout: one not answered by then stays in flight, and a later poll carries on with it, the poll returning
+     * what it has (often nothing) meanwhile, as Kafka's consumer does.
+     *
      * @throws MiniKafkaException for a partition that no longer exists, a position outside the log
      *                            with {@code auto.offset.reset=none}, or a corrupt batch at the position
      *                            ({@code CORRUPT_BATCH}: thrown again by each poll until a seek moves past
@@ -274,7 +290,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
             deferred = null;
             maybeAutoCommit();
             while (true) {
-                long retryIn = membership == null ? Long.MAX_VALUE : updateMembership();
+                long retryIn = membership == null ? Long.MAX_VALUE : updateMembership(deadline);
                 retryIn = Math.min(retryIn, subscribe());
                 if (delivery == null) {
                     long left = deadline - System.nanoTime();
@@ -315,9 +331,9 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     /**
      * Applies what the group session brought since the last look: a new assignment (revoke, confirm,
      * assign), or a lost session (drop everything, rejoin after a back-off). Returns the nanoseconds until
-     * a pending rejoin is due, or {@code Long.MAX_VALUE}.
+     * a pending rejoin or a new attempt to apply an assignment is due, or {@code Long.MAX_VALUE}.
      */
-    private long updateMembership() {
+    private long updateMembership(long deadlineNanos) {
         Throwable failure = membership.takeFailure();
         if (failure != null) {
             MiniKafkaException e = Statuses.toException(failure);
@@ -342,75 +358,175 @@ public final class MiniKafkaConsumer implements AutoCloseable {
             rejoinAtNanos = 0;
             membership.join();
         }
+        if (applyAgainAtNanos != 0) {
+            long left = applyAgainAtNanos - System.nanoTime();
+            if (left > 0) {
+                return left;
+            }
+            applyAgainAtNanos = 0;
+        }
         Assignment assignment = membership.takeAssignment();
         if (assignment != null) {
             rejoinBackOffNanos = REJOIN_BACKOFF_MIN_NANOS;
-            apply(assignment);
+            apply(assignment, deadlineNanos);
+            if (applyAgainAtNanos != 0) {
+                return Math.max(0, applyAgainAtNanos - System.nanoTime());
+            }
         }
         return Long.MAX_VALUE;
     }
 
     /**
-     * Moves to a new assignment: let revoked partitions go (committing them first), then take the new ones. If
-     * a step fails (the offset store unavailable, a listener throwing), the failure leaves {@code poll} and the
-     * next poll applies the assignment again from where it stopped; until then the broker is not told it was
-     * taken, so it neither counts the new partitions as read nor hands the revoked ones on. A revocation whose
-     * commit failed is announced to the listener again.
+     * Moves to a new assignment: let revoked partitions go (committing them first), then take the new ones. The
+     * look-up of committed offsets and the commit are waited for until {@code deadlineNanos} (the poll's); one
+     * not answered by then stays in flight for the next poll, which applies the assignment again from where this
+     * one stopped, and one that failed retriably is sent again after a back-off. A listener's failure, or a look-up
+     * failure that is not retriable, leaves {@code poll}, and the next poll applies the assignment again. Until it is
+     * applied the broker is not told it was taken, so it neither counts the new partitions as read nor hands the
+     * revoked ones on. A revocation is announced to the listener once, and again after its commit failed.
      */
-    private void apply(Assignment assignment) {
+    private void apply(Assignment assignment, long deadlineNanos) {
+        boolean applied;
         try {
-            applyOnce(assignment);
+            applied = applyOnce(assignment, deadlineNanos);
         } catch (RuntimeException e) {
             membership.retake(assignment);
             throw e;
         }
+        if (!applied) {
+            membership.retake(assignment);
+        }
     }
 
-    private void applyOnce(Assignment assignment) {
+    /** Returns false if a look-up or commit is not done by the deadline. */
+    private boolean applyOnce(Assignment assignment, long deadlineNanos) {
         Set<TopicPartition> next = GroupMembership.partitions(assignment);
         Set<TopicPartition> revoked = new LinkedHashSet<>(positions.keySet());
         revoked.removeAll(next);
-        if (!revoked.isEmpty()) {
-            listener.onPartitionsRevoked(revoked);
-            if (config.enableAutoCommit()) {
-                commitBeforeRevoke(revoked);
-            }
-            revoked.forEach(this::forget);
+        if (!letGo(revoked, deadlineNanos)) {
+            return false;
         }
         Set<TopicPartition> added = new LinkedHashSet<>(next);
         added.removeAll(positions.keySet());
         // Looked up before the broker is told: a failure here leaves nothing half taken.
-        Map<TopicPartition, Long> committed = added.isEmpty() ? Map.of() : commits.committed(membership.groupId(), added);
+        Map<TopicPartition, Long> committed = added.isEmpty() ? Map.of() : committedOffsets(assignment, added, deadlineNanos);
+        if (committed == null) {
+            return false;
+        }
         membership.confirm(assignment.getMemberEpoch(), next);
         fetcher.readAs(membership.member());
         if (added.isEmpty()) {
-            return;
+            return true;
         }
         for (TopicPartition tp : added) {
             positions.put(tp, committed.getOrDefault(tp, UNKNOWN));
         }
         log.info("Group '{}' assigned {} (epoch {})", membership.groupId(), added, assignment.getMemberEpoch());
         listener.onPartitionsAssigned(added);
+        return true;
     }
 
-    private void commitBeforeRevoke(Set<TopicPartition> revoked) {
+    /**
+     * Lets the revoked partitions go: announces them to the listener (once; again after their commit failed),
+     * stops reading them, commits them with auto-commit and forgets them. Partitions announced as revoked that a
+     * newer assignment keeps are announced as assigned and read on. Returns false while the commit is not done.
+     */
+    private boolean letGo(Set<TopicPartition> revoked, long deadlineNanos) {
+        Set<TopicPartition> kept = new LinkedHashSet<>(revoking);
+        kept.removeAll(revoked);
+        if (!kept.isEmpty()) {
+            listener.onPartitionsAssigned(kept);
+            revoking.removeAll(kept);
+        }
+        if (revoked.isEmpty()) {
+            announceRevocationAgain = false;
+            return true;
+        }
+        if (revoking.isEmpty()) {
+            revokingSinceNanos = System.nanoTime();
+        }
+        Set<TopicPartition> announce = new LinkedHashSet<>(revoked);
+        if (!announceRevocationAgain) {
+            announce.removeAll(revoking);
+        }
+        if (!announce.isEmpty()) {
+            listener.onPartitionsRevoked(announce);
+            announceRevocationAgain = false;
+            revoking.addAll(announce);
+            announce.forEach(fetcher::close);
+        }
+        if (config.enableAutoCommit() && !commitBeforeRevoke(revoked, deadlineNanos)) {
+            return false;
+        }
+        revoked.forEach(this::forget);
+        return true;
+    }
+
+    /**
+     * Commits the revoked partitions' positions, waiting until the deadline. Returns false while the commit is
+     * not answered, or after a retriable failure (announced again, sent again after a back-off). Gives up, with a
+     * warning, on a refused commit and on one not stored within half the session timeout of the first attempt:
+     * the broker removes a member that holds revoked partitions past its session timeout.
+     */
+    private boolean commitBeforeRevoke(Set<TopicPartition> revoked, long deadlineNanos) {
+        long giveUpAtNanos = revokingSinceNanos + config.sessionTimeoutMs() * 500_000L;
+        MiniKafkaException failure = null;
+        try {
+            if (commits.commit(membership.groupId(), memberId(), memberEpoch(), positionsOf(revoked),
+                    deadlineNanos - giveUpAtNanos < 0 ? deadlineNanos : giveUpAtNanos)) {
+                return true;
+            }
+        } catch (MiniKafkaException e) {
+            failure = e;
+        }
+        if (failure != null && !failure.isRetriable() || System.nanoTime() - giveUpAtNanos >= 0) {
+            commits.cancelInFlight();
+            log.warn("Could not commit revoked partitions {} of group '{}': {}; their next owner may read some records again",
+                    revoked, membership.groupId(), failure != null ? failure.getMessage() : "not stored in time");
+            return true;
+        }
+        if (failure != null) {
+            log.debug("Commit of revoked partitions {} failed, retrying: {}", revoked, failure.getMessage());
+            announceRevocationAgain = true;
+            applyAgainAtNanos = System.nanoTime() + RETRY_BACKOFF_NANOS;
+        }
+        return false;
+    }
+
+    /**
+     * The group's committed offsets for the partitions an assignment adds, waiting until the deadline; null while
+     * not answered, or after a retriable failure (looked up again after a back-off).
+     */
+    private Map<TopicPartition, Long> committedOffsets(Assignment assignment, Set<TopicPartition> added, long deadlineNanos) {
+        try {
+            return commits.committed(membership.groupId(), added, assignment.getMemberId(), assignment.getMemberEpoch(),
+                    deadlineNanos);
+        } catch (MiniKafkaException e) {
+            if (!e.isRetriable()) {
+                throw e;
+            }
+            log.debug("Look-up of committed offsets for {} failed, retrying: {}", added, e.getMessage());
+            applyAgainAtNanos = System.nanoTime() + RETRY_BACKOFF_NANOS;
+            return null;
+        }
+    }
+
+    private Map<TopicPartition, Long> positionsOf(Set<TopicPartition> partitions) {
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        revoked.forEach(tp -> {
+        partitions.forEach(tp -> {
             long position = positions.get(tp);
             if (position != UNKNOWN) {
                 offsets.put(tp, position);
             }
         });
-        try {
-            commitSync(offsets);
-        } catch (MiniKafkaException e) {
-            log.warn("Could not commit revoked partitions {} of group '{}': {}; their next owner may read some records again",
-                    revoked, membership.groupId(), e.getMessage());
-        }
+        return offsets;
     }
 
     /** The session was lost: every partition may already be another member's, so nothing is committed. */
     private void dropAll(boolean lost) {
+        commits.cancelInFlight();
+        announceRevocationAgain = false;
+        applyAgainAtNanos = 0;
         Set<TopicPartition> all = Set.copyOf(positions.keySet());
         if (!all.isEmpty()) {
             if (lost) {
@@ -424,6 +540,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
     private void forget(TopicPartition tp) {
         positions.remove(tp);
         paused.remove(tp);
+        revoking.remove(tp);
         logEndOffsets.remove(tp);
         fetcher.close(tp);
         commits.forget(tp);
@@ -498,7 +615,7 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         long retryIn = Long.MAX_VALUE;
         for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
             TopicPartition tp = entry.getKey();
-            if (paused.contains(tp) || fetcher.isOpen(tp)) {
+            if (paused.contains(tp) || revoking.contains(tp) || fetcher.isOpen(tp)) {
                 continue;
             }
             long backOff = fetcher.backOffLeft(tp, now);
@@ -675,9 +792,21 @@ public final class MiniKafkaConsumer implements AutoCloseable {
         try {
             Set<TopicPartition> owned = Set.copyOf(positions.keySet());
             if (!owned.isEmpty()) {
-                listener.onPartitionsRevoked(owned);
+                Set<TopicPartition> announce = new LinkedHashSet<>(owned);
+                if (!announceRevocationAgain) {
+                    announce.removeAll(revoking); // told already; their commit is sent again below
+                }
+                if (!announce.isEmpty()) {
+                    listener.onPartitionsRevoked(announce);
+                }
                 if (config.enableAutoCommit()) {
-                    commitBeforeRevoke(owned);
+                    commits.cancelInFlight();
+                    try {
+                        commitSync(positionsOf(owned));
+                    } catch (MiniKafkaException e) {
+                        log.warn("Could not commit partitions {} of group '{}' on leaving: {}; their next owner may read "
+                                + "some records again", owned, membership.groupId(), e.getMessage());
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -20,12 +20,26 @@ public final class BrokerRunner {
 
     /** Starts the broker on a fixed gRPC port, for tests that restart it where clients expect it. */
     public static ConfigurableApplicationContext start(Path dataDir, int grpcPort, String... extraArgs) {
+        return SpringApplication.run(BrokerApplication.class, args(dataDir, grpcPort, extraArgs));
+    }
+
+    /**
+     * Starts the broker with {@code bean} registered in its context too: a test double such as a
+     * {@code @GlobalServerInterceptor} ({@link StallingInterceptor}).
+     */
+    public static ConfigurableApplicationContext startWith(Path dataDir, Object bean, String... extraArgs) {
+        SpringApplication application = new SpringApplication(BrokerApplication.class);
+        application.addInitializers(context -> context.getBeanFactory().registerSingleton(bean.getClass().getName(), bean));
+        return application.run(args(dataDir, 0, extraArgs));
+    }
+
+    private static String[] args(Path dataDir, int grpcPort, String... extraArgs) {
         String[] args = new String[3 + extraArgs.length];
         args[0] = "--minikafka.broker.data-dir=" + dataDir;
         args[1] = "--spring.grpc.server.port=" + grpcPort;
         args[2] = "--server.port=0";
         System.arraycopy(extraArgs, 0, args, 3, extraArgs.length);
-        return SpringApplication.run(BrokerApplication.class, args);
+        return args;
     }
 
     /** A port free right now on loopback. */

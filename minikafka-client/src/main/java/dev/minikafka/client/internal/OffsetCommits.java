@@ -39,6 +39,16 @@ public final class OffsetCommits {
     private final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
     /** Commits sent without waiting and not answered yet; guarded by {@code this}. */
     private int unanswered;
+    /** The look-up and the commit a group assignment waits for, kept across polls until answered; poll thread only. */
+    private final InFlight<LookupKey, FetchOffsetsResponse> lookup = new InFlight<>();
+    private final InFlight<CommitKey, CommitOffsetsResponse> commit = new InFlight<>();
+
+    /** A look-up for a member's assignment: one sent for an older epoch may predate a commit of its new partitions. */
+    private record LookupKey(String group, Set<TopicPartition> partitions, String memberId, int epoch) {
+    }
+
+    private record CommitKey(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets) {
+    }
 
     public OffsetCommits(GroupsGrpc.GroupsStub stub, long timeoutMs) {
         this.stub = stub;
@@ -96,22 +106,54 @@ public final class OffsetCommits {
     }
 
     /**
+     * Commits as a group assignment is applied (before partitions are revoked), waiting at most until
+     * {@code deadlineNanos}, first for the answers to the commits sent without waiting, then for this one's.
+     * Returns true once stored, false if not answered by then: the commit stays in flight (up to the request
+     * timeout), and a later call with the same arguments waits for its answer instead of sending it again.
+     *
+     * @throws MiniKafkaException the broker refused it or could not store it (then a later call sends it again)
+     */
+    public boolean commit(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets, long deadlineNanos) {
+        if (offsets.isEmpty()) {
+            return true;
+        }
+        CommitKey key = new CommitKey(group, memberId, epoch, Map.copyOf(offsets));
+        if (!commit.isSent(key) && !awaitUnanswered(deadlineNanos)) {
+            return false;
+        }
+        CommitOffsetsResponse answer = commit.await(key,
+                () -> future().commitOffsets(request(group, memberId, epoch, key.offsets())), deadlineNanos);
+        if (answer == null) {
+            return false;
+        }
+        lastCommitted.putAll(key.offsets());
+        return true;
+    }
+
+    /**
      * Waits until the broker has answered every commit sent without waiting, at most the request timeout
      * (each such commit's own deadline).
      */
-    public synchronized void awaitUnanswered() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    public void awaitUnanswered() {
+        if (!awaitUnanswered(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs))) {
+            log.warn("Offset commit(s) sent without waiting were not answered within {} ms", timeoutMs);
+        }
+    }
+
+    /** Whether every commit sent without waiting was answered by {@code deadlineNanos}. */
+    private synchronized boolean awaitUnanswered(long deadlineNanos) {
         try {
             while (unanswered > 0) {
-                long left = deadline - System.nanoTime();
+                long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
-                    log.warn("{} offset commit(s) sent without waiting were not answered within {} ms", unanswered, timeoutMs);
-                    return;
+                    return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -123,18 +165,45 @@ public final class OffsetCommits {
     /** The group's committed offsets for these partitions; partitions without one are left out. */
     public Map<TopicPartition, Long> committed(String group, Set<TopicPartition> partitions) {
         try {
-            FetchOffsetsResponse response = blocking().fetchOffsets(FetchOffsetsRequest.newBuilder().setGroupId(group)
-                    .addAllPartitions(GroupMembership.byTopic(partitions)).build());
-            Map<TopicPartition, Long> offsets = new HashMap<>();
-            for (CommittedOffset c : response.getOffsetsList()) {
-                TopicPartition tp = new TopicPartition(c.getTopic(), c.getPartition());
-                offsets.put(tp, c.getOffset());
-                lastCommitted.put(tp, c.getOffset());
-            }
-            return offsets;
+            return offsetsIn(blocking().fetchOffsets(lookupRequest(group, partitions)));
         } catch (StatusRuntimeException e) {
             throw Statuses.toException(e);
         }
+    }
+
+    /**
+     * The group's committed offsets for partitions assigned to the member in {@code epoch}, waiting at most until
+     * {@code deadlineNanos}; null if not answered by then: the look-up stays in flight (up to the request
+     * timeout), and a later call with the same arguments waits for its answer instead of sending it again.
+     *
+     * @throws MiniKafkaException the look-up failed (then a later call sends it again)
+     */
+    public Map<TopicPartition, Long> committed(String group, Set<TopicPartition> partitions, String memberId, int epoch,
+            long deadlineNanos) {
+        LookupKey key = new LookupKey(group, Set.copyOf(partitions), memberId, epoch);
+        FetchOffsetsResponse answer = lookup.await(key, () -> future().fetchOffsets(lookupRequest(group, partitions)),
+                deadlineNanos);
+        return answer == null ? null : offsetsIn(answer);
+    }
+
+    /** Cancels the look-up and the commit an assignment waits for: the session that sent the assignment ended. */
+    public void cancelInFlight() {
+        lookup.cancel();
+        commit.cancel();
+    }
+
+    private Map<TopicPartition, Long> offsetsIn(FetchOffsetsResponse response) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (CommittedOffset c : response.getOffsetsList()) {
+            TopicPartition tp = new TopicPartition(c.getTopic(), c.getPartition());
+            offsets.put(tp, c.getOffset());
+            lastCommitted.put(tp, c.getOffset());
+        }
+        return offsets;
+    }
+
+    private static FetchOffsetsRequest lookupRequest(String group, Set<TopicPartition> partitions) {
+        return FetchOffsetsRequest.newBuilder().setGroupId(group).addAllPartitions(GroupMembership.byTopic(partitions)).build();
     }
 
     /** The positions that differ from what was last committed. */
@@ -155,6 +224,10 @@ public final class OffsetCommits {
 
     private GroupsGrpc.GroupsBlockingStub blocking() {
         return GroupsGrpc.newBlockingStub(stub.getChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private GroupsGrpc.GroupsFutureStub future() {
+        return GroupsGrpc.newFutureStub(stub.getChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     private static CommitOffsetsRequest request(String group, String memberId, int epoch, Map<TopicPartition, Long> offsets) {

@@ -97,4 +97,18 @@ class OffsetCommitsTest {
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 5_000L);
     }
+
+    @Test
+    void aCommitNotAnsweredByItsDeadlineStaysInFlightAndALaterCallWaitsForItInsteadOfSendingItAgain() {
+        OffsetCommits commits = new OffsetCommits(GroupsGrpc.newStub(channel), 10_000);
+        Map<TopicPartition, Long> offsets = Map.of(P0, 5L);
+
+        assertThat(commits.commit("g", "m", 1, offsets, System.nanoTime() + 200_000_000L)).isFalse();
+        assertThat(commits.commit("g", "m", 1, offsets, System.nanoTime())).isFalse();
+        releaseFirst.countDown();
+        assertThat(commits.commit("g", "m", 1, offsets, System.nanoTime() + 10_000_000_000L)).isTrue();
+
+        assertThat(received).as("sent once").containsExactly(5L);
+        assertThat(commits.changedSinceLastCommit(offsets)).as("known as committed").isEmpty();
+    }
 }
