@@ -16,9 +16,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 
 /**
  * One long-poll fetch: answers at once when {@code min_bytes} are there, otherwise waits on the named
- * partitions' {@code DataWaiters} until enough arrives or {@code max_wait_ms} passes, as Kafka's
- * purgatory does. Completes exactly once (the {@code completed} flag), whichever of append, timeout or
- * cancellation comes first.
+ * partitions' {@code DataWaiters} until enough arrives, a watched topic is deleted, or {@code max_wait_ms}
+ * passes, as Kafka's purgatory does. Completes exactly once (the {@code completed} flag), whichever of append,
+ * delete, timeout or cancellation comes first.
  */
 final class DelayedFetch implements Runnable {
 
@@ -87,7 +87,7 @@ final class DelayedFetch implements Runnable {
                 return;
             }
             FetchResponse response = readAll();
-            if (enough(response)) {
+            if (enough(response) || !watchingLiveTopics()) {
                 complete(response);
             } else {
                 for (int i = 0; i < watchedTopics.size(); i++) {
@@ -95,9 +95,24 @@ final class DelayedFetch implements Runnable {
                 }
                 if (completed.get()) {
                     unregister(); // completed or cancelled while registering: take the waiters back
+                } else if (!watchingLiveTopics()) {
+                    complete(readAll()); // deleted after the check above, its wake-up gone before we registered
                 }
             }
         });
+    }
+
+    /**
+     * False once a watched topic is deleted (its delete wakes us): its partitions are answered at once, with
+     * UNKNOWN_TOPIC, or from a topic created since under the name, whose waiters this fetch does not hold.
+     */
+    private boolean watchingLiveTopics() {
+        for (Topic topic : watchedTopics) {
+            if (!reader.isLive(topic)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean enough(FetchResponse response) {

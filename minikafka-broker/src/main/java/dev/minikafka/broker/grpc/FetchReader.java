@@ -54,6 +54,11 @@ final class FetchReader {
         return topic;
     }
 
+    /** False once the topic is deleted (even if one of the same name was created since): stop reading it. */
+    boolean isLive(Topic topic) {
+        return topics.isLive(topic);
+    }
+
     /**
      * Reads from {@code offset}: at least one whole batch if any is there (even past {@code maxBytes}),
      * otherwise an empty answer whose next offset is the one asked for.

@@ -116,16 +116,25 @@ final class SubscribeStream {
             return;
         }
         while (!closed && responses.isReady() && System.nanoTime() - pausedUntilNanos >= 0) {
+            if (!reader.isLive(topic)) {
+                fail(Status.NOT_FOUND.withDescription("topic '" + topicName + "' was deleted; a topic created since"
+                        + " under the same name is a new topic, subscribe again to read it"));
+                return;
+            }
             PartitionData data = reader.read(topic, partition, position, maxBytes);
+            if (data.getErrorCode() != ErrorCode.NONE && !reader.isLive(topic)) {
+                continue; // deleted while being read: say so, not the read error its removed files caused
+            }
             if (data.getErrorCode() != ErrorCode.NONE) {
                 Status status = data.getErrorCode() == ErrorCode.OFFSET_OUT_OF_RANGE ? Status.OUT_OF_RANGE : Status.UNAVAILABLE;
                 fail(status.withDescription(data.getErrorMessage()));
                 return;
             }
             if (data.getBatches().isEmpty()) {
-                // Caught up: park until the writer appends, then re-check (an append may have just happened).
+                // Caught up: park until the writer appends or the topic is deleted, then re-check (either may
+                // have just happened).
                 topic.waiters(partition).register(wake);
-                if (topic.log(partition).logEndOffset() > position) {
+                if (topic.log(partition).logEndOffset() > position || !reader.isLive(topic)) {
                     topic.waiters(partition).unregister(wake);
                     continue;
                 }

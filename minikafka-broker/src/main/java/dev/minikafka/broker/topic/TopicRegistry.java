@@ -58,6 +58,15 @@ public class TopicRegistry {
         return name == null ? null : topics.get(name);
     }
 
+    /**
+     * Whether this registry still serves this very instance: false once it is deleted, also when a topic of
+     * the same name was created since (a different instance, with new logs). Readers parked on a topic's
+     * waiters check it when woken, since delete wakes them.
+     */
+    public boolean isLive(Topic topic) {
+        return topics.get(topic.name()) == topic;
+    }
+
     /** The topic, or a NOT_FOUND {@link TopicException}. */
     public Topic get(String name) {
         Topic topic = find(name);
@@ -117,6 +126,10 @@ public class TopicRegistry {
         Topic topic = topics.remove(name);
         if (topic == null) {
             throw TopicException.notFound(name);
+        }
+        // Wake the long polls and subscriptions parked on it: they see it is no longer live and end.
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            topic.waiters(p).signal();
         }
         repository.deleteById(name);
         metrics.topicDeleted(name);

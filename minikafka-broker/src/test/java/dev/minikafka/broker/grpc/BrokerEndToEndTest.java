@@ -31,6 +31,7 @@ import dev.minikafka.proto.v1.OffsetQuery;
 import dev.minikafka.proto.v1.PartitionData;
 import dev.minikafka.proto.v1.ProduceResponse;
 import dev.minikafka.proto.v1.SubscribeRequest;
+import dev.minikafka.proto.v1.DeleteTopicRequest;
 import dev.minikafka.proto.v1.DescribeTopicRequest;
 import dev.minikafka.proto.v1.TopicConfig;
 import io.grpc.Status;
@@ -208,6 +209,56 @@ class BrokerEndToEndTest {
                     .forEach(r -> values.add(r.valueAsString()));
         }
         assertThat(values).containsExactly("before", "after-0", "after-1", "after-2", "after-3", "after-4");
+    }
+
+    @Test
+    void shouldEndACaughtUpSubscriptionWithNotFoundWhenItsTopicIsDeleted() throws Exception {
+        client.createTopic("doomed-stream", 1);
+        client.produce("doomed-stream", 0, Acks.ACKS_LEADER, GrpcTestClient.batch(1L, "only"));
+        LinkedBlockingQueue<PartitionData> received = new LinkedBlockingQueue<>();
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        client.consumerAsync.subscribe(SubscribeRequest.newBuilder().setTopic("doomed-stream").setPartition(0)
+                .setOffset(-2).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(PartitionData value) {
+                        received.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.complete(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(null);
+                    }
+                });
+        assertThat(received.poll(10, TimeUnit.SECONDS)).as("the batch before the end").isNotNull();
+        Thread.sleep(300); // caught up: parked on the partition's waiters
+
+        client.admin.deleteTopic(DeleteTopicRequest.newBuilder().setName("doomed-stream").build());
+
+        assertThat(ended.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(e.getStatus().getDescription()).contains("'doomed-stream'").contains("deleted");
+        });
+    }
+
+    @Test
+    void shouldAnswerALongPollAtOnceWhenItsTopicIsDeleted() throws Exception {
+        client.createTopic("doomed-poll", 1);
+        // Its own thread: on old code this call waited 20 s, and the common pool may have one thread only.
+        CompletableFuture<PartitionData> waiting = CompletableFuture.supplyAsync(() -> client.fetch("doomed-poll", 0, 0, 20_000),
+                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Thread.sleep(300);
+        assertThat(waiting).isNotDone();
+
+        client.admin.deleteTopic(DeleteTopicRequest.newBuilder().setName("doomed-poll").build());
+
+        PartitionData data = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(data.getErrorCode()).isEqualTo(ErrorCode.UNKNOWN_TOPIC);
+        assertThat(data.getErrorMessage()).contains("'doomed-poll'");
     }
 
     @Test
