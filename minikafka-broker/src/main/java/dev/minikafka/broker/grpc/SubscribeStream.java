@@ -134,6 +134,11 @@ final class SubscribeStream {
                 // Caught up: park until the writer appends or the topic is deleted, then re-check (either may
                 // have just happened).
                 topic.waiters(partition).register(wake);
+                if (closed) {
+                    // Cancelled while reading: close() may have unregistered before we registered.
+                    topic.waiters(partition).unregister(wake);
+                    return;
+                }
                 if (topic.log(partition).logEndOffset() > position || !reader.isLive(topic)) {
                     topic.waiters(partition).unregister(wake);
                     continue;
