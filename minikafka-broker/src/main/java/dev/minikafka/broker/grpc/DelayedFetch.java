@@ -33,6 +33,7 @@ final class DelayedFetch implements Runnable {
     private final List<Integer> watchedPartitions = new ArrayList<>();
     private volatile ScheduledFuture<?> timeout;
     private final Runnable wake = () -> scheduleRead();
+    private Runnable afterReRead = () -> { };
 
     DelayedFetch(FetchRequest request, int maxBytes, long waitMs, FetchReader reader,
             ScheduledExecutorService scheduler, ServerCallStreamObserver<FetchResponse> responses) {
@@ -42,6 +43,11 @@ final class DelayedFetch implements Runnable {
         this.reader = reader;
         this.scheduler = scheduler;
         this.responses = responses;
+    }
+
+    /** Tests only: runs after each re-read, before its answer is judged, to append at exactly that moment. */
+    void afterReRead(Runnable action) {
+        afterReRead = action;
     }
 
     void start() {
@@ -86,18 +92,18 @@ final class DelayedFetch implements Runnable {
             if (completed.get()) {
                 return;
             }
+            // Register before reading (the wake-up that got us here was used up): an append or a delete
+            // after the read wakes us again. A waiter is held once however often it registers.
+            for (int i = 0; i < watchedTopics.size(); i++) {
+                watchedTopics.get(i).waiters(watchedPartitions.get(i)).register(wake);
+            }
             FetchResponse response = readAll();
+            afterReRead.run();
             if (enough(response) || !watchingLiveTopics()) {
                 complete(response);
-            } else {
-                for (int i = 0; i < watchedTopics.size(); i++) {
-                    watchedTopics.get(i).waiters(watchedPartitions.get(i)).register(wake);
-                }
-                if (completed.get()) {
-                    unregister(); // completed or cancelled while registering: take the waiters back
-                } else if (!watchingLiveTopics()) {
-                    complete(readAll()); // deleted after the check above, its wake-up gone before we registered
-                }
+            }
+            if (completed.get()) {
+                unregister(); // answered, or cancelled while we registered: take the waiters back
             }
         });
     }
