@@ -149,6 +149,10 @@ public class ConsumerGrpcService extends ConsumerGrpc.ConsumerImplBase implement
             return "a fetch may name at most " + MAX_PARTITIONS_PER_FETCH + " partitions";
         }
         for (FetchPartition partition : request.getPartitionsList()) {
+            if (partition.getPartition() < 0) {
+                return "partition must not be negative (topic " + partition.getTopic() + ", partition "
+                        + partition.getPartition() + ")";
+            }
             if (partition.getFetchOffset() < 0) {
                 return "fetch_offset must not be negative (topic " + partition.getTopic() + ", partition "
                         + partition.getPartition() + ", offset " + partition.getFetchOffset()

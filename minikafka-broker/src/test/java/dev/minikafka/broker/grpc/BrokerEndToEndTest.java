@@ -26,6 +26,9 @@ import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.Record;
 import dev.minikafka.proto.v1.Acks;
 import dev.minikafka.proto.v1.ErrorCode;
+import dev.minikafka.proto.v1.FetchPartition;
+import dev.minikafka.proto.v1.FetchRequest;
+import dev.minikafka.proto.v1.GroupMember;
 import dev.minikafka.proto.v1.ListOffsetsRequest;
 import dev.minikafka.proto.v1.OffsetQuery;
 import dev.minikafka.proto.v1.PartitionData;
@@ -164,6 +167,17 @@ class BrokerEndToEndTest {
                 Status.Code.INVALID_ARGUMENT, "segment.bytes");
         assertStatus(() -> client.admin.describeTopic(DescribeTopicRequest.newBuilder().setName("ghost").build()),
                 Status.Code.NOT_FOUND, "ghost");
+    }
+
+    @Test
+    void shouldRejectAFetchOfANegativePartitionWithInvalidArgumentAlsoForAGroupMember() {
+        client.createTopic("negative", 1);
+        for (FetchRequest.Builder request : List.of(FetchRequest.newBuilder()
+                .setMember(GroupMember.newBuilder().setGroupId("g").setMemberId("m").setMemberEpoch(1)), FetchRequest.newBuilder())) {
+            request.addPartitions(FetchPartition.newBuilder().setTopic("negative").setPartition(-1).setFetchOffset(0));
+            assertStatus(() -> client.consumer.fetch(request.build()), Status.Code.INVALID_ARGUMENT,
+                    "partition must not be negative (topic negative, partition -1)");
+        }
     }
 
     @Test
