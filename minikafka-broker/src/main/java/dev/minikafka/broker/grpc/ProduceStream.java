@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.minikafka.broker.log.AppendCallback;
 import dev.minikafka.broker.metrics.BrokerMetrics;
@@ -27,12 +29,15 @@ import io.grpc.stub.StreamObserver;
  * partition's pending-append queue is full, the request waits (held here, one per stream) until the
  * writer signals room, so HTTP/2 flow control pushes back on the producer and the heap stays bounded.
  * A producer over its quota is slowed the same way: its next request is read only after the throttle
- * time, which its ack reports.
+ * time, which its ack reports. A request the broker fails on unexpectedly (the metadata store down while a
+ * topic is auto-created) is answered BROKER_UNAVAILABLE, and the stream goes on.
  *
  * <p>Thread-safety: gRPC delivers {@code onNext} serially; acks complete on writer threads, so every
  * write to the response observer is made under its lock.
  */
 final class ProduceStream implements StreamObserver<ProduceRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceStream.class);
 
     private final TopicRegistry topics;
     private final BrokerMetrics metrics;
@@ -65,12 +70,35 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
     @Override
     public void onNext(ProduceRequest request) {
         long arrivalNanos = System.nanoTime();
+        Append append;
+        try {
+            append = accept(request, arrivalNanos);
+        } catch (RuntimeException e) {
+            // E.g. the metadata store failing while a topic is auto-created: this request fails, and the
+            // stream goes on, with the acks it owes for requests to other partitions.
+            log.warn("Produce request to topic {} partition {} failed", request.getTopic(), request.getPartition(), e);
+            respondError(request, ErrorCode.BROKER_UNAVAILABLE, "the broker could not take this request (topic "
+                    + request.getTopic() + ", partition " + request.getPartition() + "): " + ErrorCodes.message(e)
+                    + "; retry later");
+            requestNext();
+            return;
+        }
+        if (append != null) {
+            synchronized (responseLock) {
+                inFlight++;
+            }
+            append.offer();
+        }
+    }
+
+    /** The append for a valid request; null when the request was answered with an error instead. */
+    private Append accept(ProduceRequest request, long arrivalNanos) {
         Topic topic = topics.findOrAutoCreate(request.getTopic());
         ErrorCode invalid = validate(request, topic);
         if (invalid != ErrorCode.NONE) {
             respondError(request, invalid, describe(invalid, request, topic));
             requestNext();
-            return;
+            return null;
         }
         // No copy: the log writes each batch's base offset beside these bytes, not into them (PartitionWriter).
         ByteBuffer batches = request.getBatches().asReadOnlyByteBuffer().slice();
@@ -80,15 +108,11 @@ final class ProduceStream implements StreamObserver<ProduceRequest> {
             respondError(request, code, check.message() + " (topic " + request.getTopic() + ", partition "
                     + request.getPartition() + ", max.message.bytes " + topic.config().maxMessageBytes() + ")");
             requestNext();
-            return;
+            return null;
         }
         PartitionWriter writer = topic.writer(request.getPartition());
         long throttleMs = quotas.produced(clientId, topic.name(), batches);
-        Append append = new Append(request, batches, writer, arrivalNanos, throttleMs);
-        synchronized (responseLock) {
-            inFlight++;
-        }
-        append.offer();
+        return new Append(request, batches, writer, arrivalNanos, throttleMs);
     }
 
     @Override
