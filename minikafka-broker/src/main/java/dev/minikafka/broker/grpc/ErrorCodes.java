@@ -44,6 +44,7 @@ final class ErrorCodes {
             case NOT_FOUND -> Status.NOT_FOUND;
             case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
             case INVALID -> Status.INVALID_ARGUMENT;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
         };
         return status.withDescription(e.getMessage());
     }

@@ -48,7 +48,8 @@ class TopicsController {
     @Operation(summary = "Create a topic", responses = {
             @ApiResponse(responseCode = "201", description = "created; Location names the topic"),
             @ApiResponse(responseCode = "400", description = "bad name, partition count or config"),
-            @ApiResponse(responseCode = "409", description = "a topic by that name exists") })
+            @ApiResponse(responseCode = "409", description = "a topic by that name exists"),
+            @ApiResponse(responseCode = "503", description = "the metadata store is unavailable; nothing was created") })
     ResponseEntity<TopicDetails> create(@RequestBody NewTopicRequest request, UriComponentsBuilder uri) {
         int partitions = request.partitions() == null ? properties.defaultPartitions() : request.partitions();
         TopicSettings settings = request.config() == null ? TopicSettings.none() : request.config();
@@ -69,7 +70,8 @@ class TopicsController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a topic and its data", responses = {
             @ApiResponse(responseCode = "204", description = "deleted"),
-            @ApiResponse(responseCode = "404", description = "no such topic") })
+            @ApiResponse(responseCode = "404", description = "no such topic"),
+            @ApiResponse(responseCode = "503", description = "the metadata store is unavailable; the topic is still there") })
     void delete(@PathVariable String topic) {
         topics.delete(topic);
     }

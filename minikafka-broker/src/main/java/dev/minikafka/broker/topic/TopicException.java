@@ -3,7 +3,8 @@ package dev.minikafka.broker.topic;
 /** A topic operation that cannot be done; the kind maps to a gRPC status and an HTTP status. */
 public final class TopicException extends RuntimeException {
 
-    public enum Kind { NOT_FOUND, ALREADY_EXISTS, INVALID }
+    /** UNAVAILABLE: the metadata store failed and nothing was changed; the same request may be retried. */
+    public enum Kind { NOT_FOUND, ALREADY_EXISTS, INVALID, UNAVAILABLE }
 
     private final Kind kind;
 

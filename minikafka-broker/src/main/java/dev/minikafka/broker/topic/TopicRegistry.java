@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 
 import dev.minikafka.broker.config.BrokerProperties;
 import dev.minikafka.broker.log.LogManager;
@@ -28,6 +30,10 @@ import dev.minikafka.broker.metrics.BrokerMetrics;
  * <p>Crash story: a topic is written to the database before its logs are created and removed from it
  * before its logs are deleted, so after a crash the start-up reconciliation either creates missing empty
  * logs for a known topic or deletes the directories of a topic the database no longer knows.
+ *
+ * <p>Failure story: create and delete change the database first and this map only once it answered, so a
+ * database that fails or cannot be reached leaves the topic as it was, and the caller gets an UNAVAILABLE
+ * {@link TopicException} saying nothing changed.
  */
 @Service
 public class TopicRegistry {
@@ -88,6 +94,9 @@ public class TopicRegistry {
         try {
             return create(name, properties.defaultPartitions(), TopicSettings.none());
         } catch (TopicException e) {
+            if (e.kind() == TopicException.Kind.UNAVAILABLE) {
+                throw e;
+            }
             return find(name); // created concurrently by another request
         }
     }
@@ -106,32 +115,43 @@ public class TopicRegistry {
                     "partitions must be between 1 and " + properties.maxPartitions() + ", got " + partitions);
         }
         TopicConfig config = settings.resolve(properties.topicDefaults());
-        if (topics.containsKey(name) || repository.existsById(name)) {
-            throw new TopicException(TopicException.Kind.ALREADY_EXISTS, "topic '" + name + "' already exists");
+        if (topics.containsKey(name)) {
+            throw alreadyExists(name);
         }
-        TopicEntity entity = repository.save(new TopicEntity(name, partitions, config, clock.instant()));
+        TopicEntity entity;
         try {
-            Topic topic = open(entity);
-            topics.put(name, topic);
-            log.info("Created topic {} with {} partitions", name, partitions);
-            events.publishEvent(new TopicChanged(name, TopicChanged.Change.CREATED));
-            return topic;
+            if (repository.existsById(name)) {
+                throw alreadyExists(name);
+            }
+            entity = repository.save(new TopicEntity(name, partitions, config, clock.instant()));
+        } catch (DataAccessException | TransactionException e) {
+            throw storeUnavailable("topic '" + name + "' was not created", e);
+        }
+        Topic topic;
+        try {
+            topic = open(entity);
         } catch (RuntimeException e) {
-            repository.deleteById(name);
+            undoCreate(name, e);
             throw e;
         }
+        topics.put(name, topic);
+        log.info("Created topic {} with {} partitions", name, partitions);
+        events.publishEvent(new TopicChanged(name, TopicChanged.Change.CREATED));
+        return topic;
     }
 
     public synchronized void delete(String name) {
-        Topic topic = topics.remove(name);
-        if (topic == null) {
-            throw TopicException.notFound(name);
+        Topic topic = get(name);
+        try {
+            repository.deleteById(name);
+        } catch (DataAccessException | TransactionException e) {
+            throw storeUnavailable("topic '" + name + "' was not deleted", e);
         }
+        topics.remove(name);
         // Wake the long polls and subscriptions parked on it: they see it is no longer live and end.
         for (int p = 0; p < topic.partitionCount(); p++) {
             topic.waiters(p).signal();
         }
-        repository.deleteById(name);
         metrics.topicDeleted(name);
         events.publishEvent(new TopicChanged(name, TopicChanged.Change.DELETED));
         try {
@@ -140,6 +160,27 @@ public class TopicRegistry {
             throw new UncheckedIOException("topic '" + name + "' was deleted but its files could not all be removed", e);
         }
         log.info("Deleted topic {}", name);
+    }
+
+    /** A create whose logs could not be opened leaves nothing behind: not its row, not the partitions it opened. */
+    private void undoCreate(String name, RuntimeException failure) {
+        try {
+            repository.deleteById(name);
+            logs.deleteLogs(name);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            log.error("Topic {} could not be opened, nor its creation undone; the next start reconciles it", name, e);
+        }
+    }
+
+    private static TopicException alreadyExists(String name) {
+        return new TopicException(TopicException.Kind.ALREADY_EXISTS, "topic '" + name + "' already exists");
+    }
+
+    private static TopicException storeUnavailable(String notDone, RuntimeException cause) {
+        log.warn("Metadata store failed: {}", notDone, cause);
+        return new TopicException(TopicException.Kind.UNAVAILABLE,
+                "the metadata store is unavailable; " + notDone + "; try again");
     }
 
     private void load() {
