@@ -261,7 +261,11 @@ final class ConsumerGroup {
             if (keep.size() < member.owned.size()) {
                 if (!keep.equals(member.sent)) {
                     member.sent = Set.copyOf(keep);
-                    member.revokingSinceNanos = nowNanos;
+                    // The deadline runs from the first unconfirmed revocation: a new one on top (members keep
+                    // joining and leaving) must not extend it, or a member stuck in its poll loop stays forever.
+                    if (member.revokingSinceNanos < 0) {
+                        member.revokingSinceNanos = nowNanos;
+                    }
                     send(member);
                 }
                 continue;

@@ -95,6 +95,30 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void aNewRevocationDoesNotExtendTheDeadlineOfOneNotYetConfirmed() {
+        ToIntFunction<String> six = topic -> 6;
+        RecordingSession stuck = new RecordingSession();
+        String a = group.join(null, "a", Set.of("t"), Assignor.RANGE, SESSION_MS, stuck, now, six);
+        Set<TopicPartition> all = stuck.last().partitions;
+        long start = now;
+
+        String c = group.join(null, "c", Set.of("t"), Assignor.RANGE, SESSION_MS, new RecordingSession(), now, six);
+        Set<TopicPartition> keptAfterC = stuck.last().partitions;
+        now = start + SESSION_MS * 1_000_000L * 9 / 10;
+        group.heartbeat(a, 1, all, now, six); // alive, but never confirms: it still lists every partition
+        group.heartbeat(c, 0, Set.of(), now, six);
+        String d = group.join(null, "d", Set.of("t"), Assignor.RANGE, SESSION_MS, new RecordingSession(), now, six);
+        assertThat(stuck.last().partitions).as("the second join revokes more from a").isNotEqualTo(keptAfterC);
+
+        now = start + SESSION_MS * 1_000_000L * 11 / 10;
+        group.heartbeat(a, 1, all, now, six);
+        group.heartbeat(c, 0, Set.of(), now, six);
+        group.heartbeat(d, 0, Set.of(), now, six);
+        assertThat(group.expire(now, six)).isEqualTo(1);
+        assertThat(stuck.fencedBecause).contains("not released");
+    }
+
+    @Test
     void aStaticMemberThatComesBackKeepsItsPartitionsWithoutARebalance() {
         RecordingSession first = new RecordingSession();
         String m1 = group.join("instance-1", "c", Set.of("t"), Assignor.RANGE, SESSION_MS, first, now, FOUR_PARTITIONS);
