@@ -20,6 +20,10 @@ import dev.minikafka.client.TopicPartition;
  * machine that moves partitions between members in two steps (revoke, confirm, then assign). Every method
  * that touches membership holds this object's lock; committed offsets are a concurrent map so that lag and
  * metrics read them without it.
+ *
+ * <p>The coordinator drops a group that holds nothing (no members, no committed offsets, no commit on its
+ * way to the store) from memory; {@link #retireIfUnused} marks it retired under the lock first, so a caller
+ * that looked it up just before gets {@link Retired} from a join or a commit and looks it up again.
  */
 final class ConsumerGroup {
 
@@ -31,6 +35,15 @@ final class ConsumerGroup {
     private Map<TopicPartition, String> target = Map.of();
     private String assignor;
     private volatile int liveMembers;
+    private int commitsInFlight;
+    private boolean retired;
+
+    /** The group was dropped from the coordinator after the caller looked it up: look it up again. */
+    static final class Retired extends GroupException {
+        Retired(String id) {
+            super(Kind.NOT_FOUND, "no group '" + id + "'");
+        }
+    }
 
     ConsumerGroup(String id, long heartbeatIntervalMs, Runnable onRebalance) {
         this.id = id;
@@ -58,6 +71,7 @@ final class ConsumerGroup {
      */
     synchronized String join(String instanceId, String clientId, Set<String> topics, String assignorName,
             long sessionTimeoutMs, MemberSession session, long nowNanos, ToIntFunction<String> partitionCount) {
+        checkNotRetired();
         if (!members.isEmpty() && !assignor.equals(assignorName)) {
             throw GroupException.invalid("group '" + id + "' uses the " + assignor + " assignor; this member asked for "
                     + assignorName + ". All members of a group must use the same one");
@@ -175,6 +189,7 @@ final class ConsumerGroup {
     synchronized <T> T whileOwned(String memberId, int epoch, Collection<TopicPartition> partitions,
             java.util.function.Supplier<T> action) {
         if (memberId == null || memberId.isEmpty()) {
+            checkNotRetired();
             if (!members.isEmpty()) {
                 throw GroupException.fenced("group '" + id + "' has " + members.size()
                         + " live members; only a member may commit or read for it (join the group, or stop its members first)");
@@ -216,11 +231,47 @@ final class ConsumerGroup {
 
     /** Replaces committed offsets while the group has no live members (an admin reset). */
     synchronized <T> T whileEmpty(String what, java.util.function.Supplier<T> action) {
+        checkNotRetired();
         if (!members.isEmpty()) {
             throw new GroupException(GroupException.Kind.CONFLICT, "cannot " + what + " group '" + id + "' while it has "
                     + members.size() + " live members; stop its consumers first");
         }
         return action.get();
+    }
+
+    // ---- lifetime --------------------------------------------------------------------------------------
+
+    /** A commit of this group was queued for the store; call under the lock, with the commit's validation. */
+    synchronized void commitQueued() {
+        commitsInFlight++;
+    }
+
+    /** A queued commit was stored (and cached) or failed. */
+    synchronized void commitDone() {
+        commitsInFlight--;
+    }
+
+    /**
+     * Retires the group if it holds nothing worth keeping in memory: no members, no committed offsets and no
+     * commit on its way to the store (whose cache update would otherwise be lost). Returns whether it is
+     * retired; the caller then removes it from the coordinator.
+     */
+    synchronized boolean retireIfUnused() {
+        if (members.isEmpty() && committed.isEmpty() && commitsInFlight == 0) {
+            retired = true;
+        }
+        return retired;
+    }
+
+    /** Retires the group whatever it holds (it is being deleted). */
+    synchronized void retire() {
+        retired = true;
+    }
+
+    private void checkNotRetired() {
+        if (retired) {
+            throw new Retired(id);
+        }
     }
 
     // ---- assignment ------------------------------------------------------------------------------------

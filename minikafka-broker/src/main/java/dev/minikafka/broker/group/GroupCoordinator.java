@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import org.slf4j.Logger;
@@ -37,7 +38,9 @@ import dev.minikafka.client.TopicPartition;
 /**
  * The consumer groups this broker coordinates: members join, heartbeat and leave through it, it assigns
  * partitions (see {@link ConsumerGroup}), fences stale members, and stores committed offsets through the
- * {@link OffsetCommitter}. Offsets are cached in memory (loaded at start-up) for lag and positions.
+ * {@link OffsetCommitter}. Offsets are cached in memory (loaded at start-up) for lag and positions. A group
+ * with no members and no committed offsets is dropped from memory (when its last member leaves or expires,
+ * or by the next sweep), so groups that never commit do not pile up.
  */
 @Service
 public class GroupCoordinator implements GroupsView, DisposableBean {
@@ -102,8 +105,8 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         }
         long sessionTimeoutMs = properties.sessionTimeoutMs(request.sessionTimeoutMs());
         String instanceId = request.instanceId().isEmpty() ? null : request.instanceId();
-        String memberId = group(request.groupId()).join(instanceId, request.clientId(), subscribed, assignor,
-                sessionTimeoutMs, session, System.nanoTime(), partitionCount);
+        String memberId = withGroup(request.groupId(), group -> group.join(instanceId, request.clientId(), subscribed,
+                assignor, sessionTimeoutMs, session, System.nanoTime(), partitionCount));
         log.info("Member {} ({}) joined group {} for {}", memberId, request.clientId(), request.groupId(), subscribed);
         return memberId;
     }
@@ -117,6 +120,7 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         ConsumerGroup group = groups.get(groupId);
         if (group != null) {
             group.disconnect(memberId, leaving, System.nanoTime(), partitionCount);
+            retireIfUnused(group);
             log.info("Member {} {} group {}", memberId, leaving ? "left" : "disconnected from", groupId);
         }
     }
@@ -132,7 +136,11 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         }
         offsets.forEach(this::checkOffset);
         // Only a commit from outside the membership may create a group; a member's commit needs its group.
-        ConsumerGroup group = memberId == null || memberId.isEmpty() ? group(groupId) : groups.get(groupId);
+        if (memberId == null || memberId.isEmpty()) {
+            return withGroup(groupId, group -> group.whileOwned(memberId, epoch, offsets.keySet(),
+                    () -> store(group, offsets, epoch)));
+        }
+        ConsumerGroup group = groups.get(groupId);
         if (group == null) {
             throw GroupException.fenced("unknown member " + memberId + " of group '" + groupId
                     + "': the group has no members; rejoin the group");
@@ -189,7 +197,8 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
                 throw new GroupException(GroupException.Kind.UNAVAILABLE,
                         "the offset store is unreachable; group '" + groupId + "' was not deleted: " + e.getMessage(), e);
             }
-            groups.remove(groupId);
+            group.retire(); // a join waiting for the lock must not land in the dropped object
+            groups.remove(groupId, group);
             return null;
         });
         log.info("Deleted group {}", groupId);
@@ -238,8 +247,10 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         offsets.forEach((tp, c) -> commits.add(
                 new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
         // The cache gets the commit time the database got, so the answer does not change with a restart.
+        group.commitQueued(); // keeps the group in memory until its cache is updated
         CompletableFuture<Void> stored = committer.submit(commits, at -> offsets.forEach((tp, c) ->
                 group.committed().put(tp, new CommittedOffset(c.offset(), c.metadata(), at.toEpochMilli()))));
+        stored.whenComplete((ok, failure) -> group.commitDone());
         long timeoutMs = properties.commitTimeout().toMillis();
         return stored.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(failure ->
                 CompletableFuture.failedFuture(unwrap(failure) instanceof TimeoutException
@@ -284,6 +295,24 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         return groups.computeIfAbsent(groupId, this::newGroup);
     }
 
+    /** Runs {@code action} on the group, created if absent; again on a new one if it was retired meanwhile. */
+    private <T> T withGroup(String groupId, Function<ConsumerGroup, T> action) {
+        while (true) {
+            ConsumerGroup group = group(groupId);
+            try {
+                return action.apply(group);
+            } catch (ConsumerGroup.Retired e) {
+                groups.remove(groupId, group);
+            }
+        }
+    }
+
+    private void retireIfUnused(ConsumerGroup group) {
+        if (group.retireIfUnused()) {
+            groups.remove(group.id(), group);
+        }
+    }
+
     private ConsumerGroup existing(String groupId) {
         ConsumerGroup group = groups.get(groupId);
         if (group == null) {
@@ -315,6 +344,7 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
                 if (expired > 0) {
                     log.info("Removed {} members of group {} whose sessions timed out", expired, group.id());
                 }
+                retireIfUnused(group);
             }
         } catch (RuntimeException e) {
             log.error("Group session check failed", e);
