@@ -277,6 +277,10 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         if (offset.metadata() != null && offset.metadata().length() > MAX_METADATA_LENGTH) {
             throw GroupException.invalid("commit metadata is limited to " + MAX_METADATA_LENGTH + " characters");
         }
+        if (offset.metadata() != null && offset.metadata().indexOf('\0') >= 0) {
+            // PostgreSQL text cannot hold U+0000; caught here, it would fail every commit of its batch.
+            throw GroupException.invalid("commit metadata for " + tp + " must not contain the NUL character (U+0000)");
+        }
     }
 
     static void checkGroupId(String groupId) {

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 
 import dev.minikafka.broker.group.store.OffsetStore;
 
@@ -20,7 +21,9 @@ import dev.minikafka.broker.group.store.OffsetStore;
  * it, then share the next one (group commit, as the log's fsync does). One thread, so commits land in
  * arrival order and {@code onStored} callbacks (which update the in-memory cache) run in that order too.
  * A failed transaction fails every commit in it with {@link GroupException.Kind#UNAVAILABLE}; nothing is
- * acknowledged that was not stored.
+ * acknowledged that was not stored. When the database refused the data rather than failed (a constraint or
+ * a value it cannot hold), each commit of the batch is written again on its own, so that one bad commit
+ * fails only itself ({@link GroupException.Kind#INVALID}).
  */
 final class OffsetCommitter implements AutoCloseable {
 
@@ -93,6 +96,15 @@ final class OffsetCommitter implements AutoCloseable {
         Instant at = clock.instant();
         try {
             store.write(commits, at);
+        } catch (DataIntegrityViolationException e) {
+            if (batch.size() == 1) {
+                log.warn("The offset store refused {} offset commits: {}", commits.size(), rootMessage(e));
+                batch.get(0).done.completeExceptionally(new GroupException(GroupException.Kind.INVALID,
+                        "the offset store refused the commit (" + rootMessage(e) + "); it was not stored", e));
+            } else {
+                batch.forEach(p -> write(List.of(p))); // rare; keeps one bad commit from failing the others
+            }
+            return;
         } catch (RuntimeException e) {
             log.warn("Could not store {} offset commits: {}", commits.size(), e.getMessage());
             GroupException failure = new GroupException(GroupException.Kind.UNAVAILABLE,

@@ -1,0 +1,88 @@
+package dev.minikafka.broker.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.minikafka.broker.group.store.CommittedOffsetEntity;
+import dev.minikafka.broker.group.store.CommittedOffsetRepository;
+import dev.minikafka.broker.group.store.GroupRepository;
+import dev.minikafka.broker.group.store.OffsetStore;
+import dev.minikafka.broker.support.PostgresTestDatabase;
+
+/** The committer's batches on the real PostgreSQL: a row the database refuses fails only its own commit. */
+@DataJpaTest
+@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@Import(OffsetStore.class)
+@Transactional(propagation = Propagation.NOT_SUPPORTED) // each store call is its own transaction, as in the broker
+class OffsetCommitterOnPostgresTest {
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        PostgresTestDatabase.register(registry, "offset_committer");
+    }
+
+    @Autowired
+    OffsetStore store;
+    @Autowired
+    GroupRepository groupRepository;
+    @Autowired
+    CommittedOffsetRepository offsetRepository;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aCommitTheDatabaseRefusesFailsAloneAndTheOthersOfItsBatchAreStored() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        OffsetStore gated = new OffsetStore(groupRepository, offsetRepository, jdbc) {
+            @Override
+            public void write(List<Commit> commits, Instant at) {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.write(commits, at); // the transactional bean
+            }
+        };
+        try (OffsetCommitter committer = new OffsetCommitter(gated, Clock.systemUTC(), 500)) {
+            CompletableFuture<Void> first = committer.submit(List.of(commit("first", "")), at -> { });
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            // Queued while the first transaction runs: these two share the next one.
+            CompletableFuture<Void> refused = committer.submit(List.of(commit("refused", "a\0b")), at -> { });
+            CompletableFuture<Void> other = committer.submit(List.of(commit("other", "")), at -> { });
+            release.countDown();
+
+            first.get(10, TimeUnit.SECONDS);
+            other.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(GroupException.class)
+                    .satisfies(e -> assertThat(((GroupException) e).kind()).isEqualTo(GroupException.Kind.INVALID));
+        }
+        assertThat(store.allOffsets()).extracting(CommittedOffsetEntity::groupId).containsExactlyInAnyOrder("first", "other");
+    }
+
+    private static OffsetStore.Commit commit(String groupId, String metadata) {
+        return new OffsetStore.Commit(groupId, "payments", 0, 1, metadata, 1);
+    }
+}
