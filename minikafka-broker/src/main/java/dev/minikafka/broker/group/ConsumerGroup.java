@@ -88,6 +88,7 @@ final class ConsumerGroup {
             // A static member came back within its session timeout: it keeps its partitions, under a new id and epoch.
             members.remove(previous.id);
             member.owned.putAll(previous.owned);
+            previous.releaseAll(); // ends the old process's reads: they would go on beside the new instance's
             member.epoch = previous.epoch;
             Map<TopicPartition, String> moved = new HashMap<>(target);
             moved.replaceAll((tp, owner) -> owner.equals(previous.id) ? memberId : owner);

@@ -142,6 +142,21 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void aStaticMemberTakingOverItsInstanceIdEndsTheReadsOfItsPreviousSession() {
+        RecordingSession first = new RecordingSession();
+        String m1 = group.join("instance-1", "c", Set.of("t"), Assignor.RANGE, SESSION_MS, first, now, FOUR_PARTITIONS);
+        AtomicInteger fenced = new AtomicInteger();
+        group.addReader(m1, 1, new TopicPartition("t", 0), fenced::incrementAndGet);
+        group.disconnect(m1, false, now, FOUR_PARTITIONS);
+
+        RecordingSession back = new RecordingSession();
+        group.join("instance-1", "c", Set.of("t"), Assignor.RANGE, SESSION_MS, back, now, FOUR_PARTITIONS);
+
+        assertThat(fenced).as("the old session's read of t-0 was ended").hasValue(1);
+        assertThat(back.last().partitions).isEqualTo(all());
+    }
+
+    @Test
     void aSecondLiveSessionWithTheSameInstanceIdIsRefused() {
         group.join("instance-1", "c", Set.of("t"), Assignor.RANGE, SESSION_MS, new RecordingSession(), now, FOUR_PARTITIONS);
         assertThatThrownBy(() -> group.join("instance-1", "c", Set.of("t"), Assignor.RANGE, SESSION_MS,
