@@ -161,8 +161,20 @@ final class ConsumerGroup {
         return expired.size();
     }
 
-    /** Topics were created or deleted: recompute the assignment if a member reads one of them. */
+    /**
+     * Topics were created or deleted: recompute the assignment if a member reads one of them. A deleted
+     * topic's partitions are taken from every member at once, without waiting for confirmations: they are
+     * gone, and an owner kept across a re-creation under the same name would commit the old topic's
+     * positions to the new one.
+     */
     synchronized void topicsChanged(Set<String> changed, long nowNanos, ToIntFunction<String> partitionCount) {
+        for (Member member : members.values()) {
+            for (TopicPartition tp : List.copyOf(member.owned.keySet())) {
+                if (changed.contains(tp.topic()) && partitionCount.applyAsInt(tp.topic()) == 0) {
+                    member.release(tp);
+                }
+            }
+        }
         boolean affected = members.values().stream().anyMatch(m -> m.topics.stream().anyMatch(changed::contains));
         if (affected) {
             rebalance(nowNanos, partitionCount);

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -229,16 +230,36 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
 
     @EventListener
     public void onTopicChanged(TopicChanged event) {
-        if (event.change() == TopicChanged.Change.DELETED) {
-            try {
-                store.deleteTopic(event.topic());
-            } catch (RuntimeException e) {
-                log.warn("Could not delete the committed offsets of deleted topic {}: {}", event.topic(), e.getMessage());
-            }
-        }
         long now = System.nanoTime();
         for (ConsumerGroup group : groups.values()) {
             group.topicsChanged(Set.of(event.topic()), now, partitionCount);
+        }
+        if (event.change() == TopicChanged.Change.DELETED) {
+            deleteOffsets(event.topic());
+        }
+    }
+
+    /**
+     * Deletes a deleted topic's offsets through the committer's queue: behind every commit for it validated
+     * before its partitions were taken from the members (or before it was gone), so none can write a row or
+     * a cache entry back afterwards, and ahead of any commit for a topic re-created under the same name.
+     */
+    private void deleteOffsets(String topic) {
+        CompletableFuture<Void> deleted = committer.runInOrder(() -> {
+            try {
+                store.deleteTopic(topic);
+            } finally {
+                groups.values().forEach(g -> g.committed().keySet().removeIf(tp -> tp.topic().equals(topic)));
+            }
+        });
+        try {
+            deleted.get(properties.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            log.warn("Could not delete the committed offsets of deleted topic {}: {}", topic, e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            log.warn("The committed offsets of deleted topic {} are not deleted yet: the offset store is slow", topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -246,6 +267,9 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         List<OffsetStore.Commit> commits = new ArrayList<>(offsets.size());
         offsets.forEach((tp, c) -> commits.add(
                 new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
+        // Checked again under the group's lock: a topic deleted since the first check has its offsets deleted
+        // behind the commits queued so far, so this one must not be queued after that.
+        offsets.keySet().forEach(tp -> partitionsOf(tp.topic()));
         // The cache gets the commit time the database got, so the answer does not change with a restart.
         group.commitQueued(); // keeps the group in memory until its cache is updated
         CompletableFuture<Void> stored = committer.submit(commits, at -> offsets.forEach((tp, c) ->
@@ -263,11 +287,16 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
-    private void checkOffset(TopicPartition tp, CommittedOffset offset) {
-        int count = partitionCount.applyAsInt(tp.topic());
+    private int partitionsOf(String topic) {
+        int count = partitionCount.applyAsInt(topic);
         if (count == 0) {
-            throw GroupException.invalid("cannot commit for topic '" + tp.topic() + "': it does not exist");
+            throw GroupException.invalid("cannot commit for topic '" + topic + "': it does not exist");
         }
+        return count;
+    }
+
+    private void checkOffset(TopicPartition tp, CommittedOffset offset) {
+        int count = partitionsOf(tp.topic());
         if (tp.partition() >= count) {
             throw GroupException.invalid("topic '" + tp.topic() + "' has " + count + " partitions; there is no " + tp);
         }

@@ -31,7 +31,9 @@ final class OffsetCommitter implements AutoCloseable {
     /** Commits waiting at most; past it a commit is refused rather than queued without bound. */
     private static final int QUEUE_CAPACITY = 10_000;
 
-    private record Pending(List<OffsetStore.Commit> commits, Consumer<Instant> onStored, CompletableFuture<Void> done) {
+    /** Commits to store, or (with {@code task} set) other work that must run in order with them. */
+    private record Pending(List<OffsetStore.Commit> commits, Consumer<Instant> onStored, Runnable task,
+                           CompletableFuture<Void> done) {
     }
 
     private final OffsetStore store;
@@ -57,10 +59,22 @@ final class OffsetCommitter implements AutoCloseable {
      * in order.
      */
     CompletableFuture<Void> submit(List<OffsetStore.Commit> commits, Consumer<Instant> onStored) {
+        return enqueue(commits, onStored, null);
+    }
+
+    /**
+     * Queues {@code task} to run on the commit thread after every commit queued before it was stored (and its
+     * {@code onStored} ran) or failed, and before any queued after it. Must not block, as {@link #submit}.
+     */
+    CompletableFuture<Void> runInOrder(Runnable task) {
+        return enqueue(List.of(), at -> { }, task);
+    }
+
+    private CompletableFuture<Void> enqueue(List<OffsetStore.Commit> commits, Consumer<Instant> onStored, Runnable task) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE, "the broker is shutting down"));
-        } else if (!queue.offer(new Pending(commits, onStored, done))) {
+        } else if (!queue.offer(new Pending(commits, onStored, task, done))) {
             done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE,
                     QUEUE_CAPACITY + " offset commits are already waiting for the database; retry shortly"));
         }
@@ -81,12 +95,35 @@ final class OffsetCommitter implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
-            write(batch);
+            process(batch);
             batch.clear();
         }
         Pending left;
         while ((left = queue.poll()) != null) {
             left.done.completeExceptionally(new GroupException(GroupException.Kind.UNAVAILABLE, "the broker is shutting down"));
+        }
+    }
+
+    /** Writes the commits between tasks in one transaction each, and runs the tasks in between, in order. */
+    private void process(List<Pending> batch) {
+        int from = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (p.task != null) {
+                if (i > from) {
+                    write(batch.subList(from, i));
+                }
+                try {
+                    p.task.run();
+                    p.done.complete(null);
+                } catch (RuntimeException e) {
+                    p.done.completeExceptionally(e);
+                }
+                from = i + 1;
+            }
+        }
+        if (from < batch.size()) {
+            write(batch.subList(from, batch.size()));
         }
     }
 

@@ -185,6 +185,25 @@ class GroupFencingTest extends BrokerOverLoopback {
     }
 
     @Test
+    void aCommitFromBeforeItsTopicWasDeletedAndRecreatedIsRefused() {
+        admin.createTopic("fence-recreate", 2);
+        TopicPartition tp = new TopicPartition("fence-recreate", 0);
+        try (RawSession a = RawSession.join(channel, RawSession.joinRequest("g-recreate", "fence-recreate").build())) {
+            Assignment before = a.next(WAIT);
+            commit("g-recreate", before.getMemberId(), before.getMemberEpoch(), tp, 5).run();
+
+            admin.deleteTopic("fence-recreate");
+            admin.createTopic("fence-recreate", 2);
+
+            assertRefused(commit("g-recreate", before.getMemberId(), before.getMemberEpoch(), tp, 7),
+                    Status.Code.FAILED_PRECONDITION, "stale member epoch");
+            assertThat(coordinator.committed("g-recreate")).as("the old topic's offsets are gone").doesNotContainKey(tp);
+            Assignment after = a.awaitAssignment(x -> x.getMemberEpoch() > before.getMemberEpoch(), WAIT);
+            commit("g-recreate", after.getMemberId(), after.getMemberEpoch(), tp, 1).run(); // the new epoch may
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithAMessage() {
         admin.createTopic("fence-input", 2);
         assertSessionRefused(RawSession.joinRequest("", "fence-input").build(), Status.Code.INVALID_ARGUMENT, "group id");

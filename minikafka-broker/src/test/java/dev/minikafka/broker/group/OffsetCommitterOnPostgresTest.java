@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
@@ -28,7 +29,10 @@ import dev.minikafka.broker.group.store.GroupRepository;
 import dev.minikafka.broker.group.store.OffsetStore;
 import dev.minikafka.broker.support.PostgresTestDatabase;
 
-/** The committer's batches on the real PostgreSQL: a row the database refuses fails only its own commit. */
+/**
+ * The committer's queue on the real PostgreSQL: a row the database refuses fails only its own commit, and
+ * work queued behind commits runs after them.
+ */
 @DataJpaTest
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @Import(OffsetStore.class)
@@ -49,22 +53,17 @@ class OffsetCommitterOnPostgresTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @BeforeEach
+    void clean() {
+        jdbc.update("DELETE FROM committed_offsets");
+        jdbc.update("DELETE FROM consumer_groups");
+    }
+
     @Test
     void aCommitTheDatabaseRefusesFailsAloneAndTheOthersOfItsBatchAreStored() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        OffsetStore gated = new OffsetStore(groupRepository, offsetRepository, jdbc) {
-            @Override
-            public void write(List<Commit> commits, Instant at) {
-                writing.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                store.write(commits, at); // the transactional bean
-            }
-        };
+        OffsetStore gated = gate(writing, release);
         try (OffsetCommitter committer = new OffsetCommitter(gated, Clock.systemUTC(), 500)) {
             CompletableFuture<Void> first = committer.submit(List.of(commit("first", "")), at -> { });
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
@@ -80,6 +79,39 @@ class OffsetCommitterOnPostgresTest {
                     .satisfies(e -> assertThat(((GroupException) e).kind()).isEqualTo(GroupException.Kind.INVALID));
         }
         assertThat(store.allOffsets()).extracting(CommittedOffsetEntity::groupId).containsExactlyInAnyOrder("first", "other");
+    }
+
+    @Test
+    void aTaskRunsAfterEveryCommitQueuedBeforeIt() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        OffsetStore gated = gate(writing, release);
+        try (OffsetCommitter committer = new OffsetCommitter(gated, Clock.systemUTC(), 500)) {
+            committer.submit(List.of(commit("first", "")), at -> { });
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> queued = committer.submit(List.of(commit("queued", "")), at -> { });
+            CompletableFuture<Void> deleted = committer.runInOrder(() -> store.deleteTopic("payments"));
+            release.countDown();
+
+            queued.get(10, TimeUnit.SECONDS);
+            deleted.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(store.allOffsets()).as("the commit queued before the delete did not write its row back").isEmpty();
+    }
+
+    private OffsetStore gate(CountDownLatch writing, CountDownLatch release) {
+        return new OffsetStore(groupRepository, offsetRepository, jdbc) {
+            @Override
+            public void write(List<Commit> commits, Instant at) {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.write(commits, at); // the transactional bean
+            }
+        };
     }
 
     private static OffsetStore.Commit commit(String groupId, String metadata) {
