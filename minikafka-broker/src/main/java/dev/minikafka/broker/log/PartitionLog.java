@@ -32,7 +32,7 @@ public final class PartitionLog {
 
     private final String name;
     private final Path dir;
-    private final ConcurrentNavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final ConcurrentNavigableMap<Long, Segment> segments;
     /** Segments written to since their last fsync; in offset order, so flushes force the oldest first. */
     private final Set<Segment> unflushed = new ConcurrentSkipListSet<>(Comparator.comparingLong(Segment::baseOffset));
     private final Object flushLock = new Object();
@@ -49,11 +49,18 @@ public final class PartitionLog {
     private volatile IOException fsyncFailure;
 
     PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config, RecoveryPoint recoveryPoint) {
+        this(name, dir, opened, config, recoveryPoint, new ConcurrentSkipListMap<>());
+    }
+
+    /** Keeps the segments in {@code segments}, an empty map: a test's can run retention inside a read's look-up. */
+    PartitionLog(String name, Path dir, List<Segment> opened, LogConfig config, RecoveryPoint recoveryPoint,
+            ConcurrentNavigableMap<Long, Segment> segments) {
         if (opened.isEmpty()) {
             throw new IllegalArgumentException("a log has at least one segment");
         }
         this.name = name;
         this.dir = dir;
+        this.segments = segments;
         this.config = config;
         for (Segment segment : opened) {
             segments.put(segment.baseOffset(), segment);
@@ -108,15 +115,20 @@ public final class PartitionLog {
      * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the log end
      */
     public ReadResult read(long offset, int maxBytes) throws IOException {
-        long start = logStartOffset();
         long end = logEndOffset();
-        if (offset < start || offset > end) {
-            throw new OffsetOutOfRangeException(name, offset, start, end);
+        if (offset > end) {
+            throw outOfRange(offset);
         }
         if (offset == end) {
             return ReadResult.EMPTY;
         }
+        // The look-up is the check against the log start (its first key): a check before it could pass for a
+        // segment retention removes before the look-up, and the read would answer empty instead of out of range.
+        // A segment found here and removed since stays readable (see the class comment).
         Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            throw outOfRange(offset);
+        }
         while (entry != null) {
             ByteBuffer batches = entry.getValue().read(offset, maxBytes);
             if (batches.hasRemaining()) {
@@ -125,6 +137,11 @@ public final class PartitionLog {
             entry = segments.higherEntry(entry.getKey());
         }
         return ReadResult.EMPTY;
+    }
+
+    private OffsetOutOfRangeException outOfRange(long offset) {
+        long start = logStartOffset(); // read before the end, so the range named is never inverted
+        return new OffsetOutOfRangeException(name, offset, start, logEndOffset());
     }
 
     /**

@@ -4,10 +4,15 @@ import static dev.minikafka.broker.log.LogTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -271,5 +276,50 @@ class RetentionTest {
         assertThat(segmentBases(dir)).containsExactly(2L);
         assertThat(reopened.log().logStartOffset()).isEqualTo(2);
         assertThat(append(reopened, batch(T0, "next"))).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAnswerOutOfRangeWhenRetentionRemovesTheSegmentBetweenTheRangeCheckAndTheLookUp(@TempDir Path raceDir)
+            throws Exception {
+        RacingSegments segments = new RacingSegments();
+        PartitionLog log = new PartitionLog("race-0", raceDir, List.of(Segment.create(raceDir, 0, T0)),
+                config(1024, 4096).withRetention(HOUR_MS, -1), RecoveryPoint.start(0), segments);
+        PartitionWriter writer = directWriter(log, clock::get);
+        append(writer, sizedBatch(T0, VALUE_BYTES));
+        append(writer, sizedBatch(T0 + 2 * HOUR_MS, VALUE_BYTES));
+        clock.set(T0 + 2 * HOUR_MS);
+        List<Segment> removed = new ArrayList<>();
+        segments.beforeNextLookUp = () -> {
+            try {
+                removed.addAll(log.removeExpiredSegments(clock.get()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        try {
+            assertThatThrownBy(() -> log.read(0, 1024)).isInstanceOf(OffsetOutOfRangeException.class)
+                    .hasMessageContaining("valid offsets are 1..2");
+            assertThat(removed).as("segments retention removed during the read").hasSize(1);
+        } finally {
+            for (Segment segment : removed) {
+                segment.deleteFiles();
+            }
+            log.close();
+        }
+    }
+
+    /** A segment map that runs {@link #beforeNextLookUp} once, at the next floorEntry: a read's race, made certain. */
+    static final class RacingSegments extends ConcurrentSkipListMap<Long, Segment> {
+        Runnable beforeNextLookUp;
+
+        @Override
+        public Map.Entry<Long, Segment> floorEntry(Long key) {
+            Runnable race = beforeNextLookUp;
+            beforeNextLookUp = null;
+            if (race != null) {
+                race.run();
+            }
+            return super.floorEntry(key);
+        }
     }
 }
