@@ -149,7 +149,7 @@ class RetentionTest {
 
         awaitLogStart(log, 3);
         assertThat(log.logEndOffset()).isEqualTo(3);
-        assertThat(segmentBases(dir)).containsExactly(3L);
+        awaitSegmentBases(3L);
         assertThat(log.read(3, 1024).batches().hasRemaining()).isFalse();
         assertThatThrownBy(() -> log.read(2, 1024)).isInstanceOf(OffsetOutOfRangeException.class)
                 .hasMessageContaining("3..3");
@@ -170,6 +170,15 @@ class RetentionTest {
             Thread.sleep(5);
         }
         assertThat(log.logStartOffset()).as("log start after retention").isEqualTo(offset);
+    }
+
+    /** The segment leaves the log before its files are marked deleted, both on retention's thread. */
+    private void awaitSegmentBases(Long... bases) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!segmentBases(dir).equals(List.of(bases)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(segmentBases(dir)).as("segment files after retention").containsExactly(bases);
     }
 
     @Test
