@@ -24,6 +24,10 @@ import dev.minikafka.client.TopicPartition;
  * <p>The coordinator drops a group that holds nothing (no members, no committed offsets, no commit on its
  * way to the store) from memory; {@link #retireIfUnused} marks it retired under the lock first, so a caller
  * that looked it up just before gets {@link Retired} from a join or a commit and looks it up again.
+ *
+ * <p>An admin change (a delete) is stored behind the commits already queued; while it is on its way
+ * ({@link #startChange}), joins and commits from outside the membership are refused as retriable, so none
+ * lands behind the change.
  */
 final class ConsumerGroup {
 
@@ -37,6 +41,8 @@ final class ConsumerGroup {
     private volatile int liveMembers;
     private int commitsInFlight;
     private boolean retired;
+    /** The admin change being stored ("deleted"), or null. */
+    private String changing;
 
     /** The group was dropped from the coordinator after the caller looked it up: look it up again. */
     static final class Retired extends GroupException {
@@ -72,6 +78,7 @@ final class ConsumerGroup {
     synchronized String join(String instanceId, String clientId, Set<String> topics, String assignorName,
             long sessionTimeoutMs, MemberSession session, long nowNanos, ToIntFunction<String> partitionCount) {
         checkNotRetired();
+        checkNotChanging();
         if (!members.isEmpty() && !assignor.equals(assignorName)) {
             throw GroupException.invalid("group '" + id + "' uses the " + assignor + " assignor; this member asked for "
                     + assignorName + ". All members of a group must use the same one");
@@ -203,6 +210,7 @@ final class ConsumerGroup {
             java.util.function.Supplier<T> action) {
         if (memberId == null || memberId.isEmpty()) {
             checkNotRetired();
+            checkNotChanging();
             if (!members.isEmpty()) {
                 throw GroupException.fenced("group '" + id + "' has " + members.size()
                         + " live members; only a member may commit or read for it (join the group, or stop its members first)");
@@ -242,9 +250,10 @@ final class ConsumerGroup {
         }
     }
 
-    /** Replaces committed offsets while the group has no live members (an admin reset). */
+    /** Runs an admin change (a delete) under the lock, only while the group has no live members. */
     synchronized <T> T whileEmpty(String what, java.util.function.Supplier<T> action) {
         checkNotRetired();
+        checkNotChanging();
         if (!members.isEmpty()) {
             throw new GroupException(GroupException.Kind.CONFLICT, "cannot " + what + " group '" + id + "' while it has "
                     + members.size() + " live members; stop its consumers first");
@@ -276,14 +285,34 @@ final class ConsumerGroup {
         return retired;
     }
 
-    /** Retires the group whatever it holds (it is being deleted). */
+    /** Retires the group whatever it holds (it was deleted). */
     synchronized void retire() {
         retired = true;
+    }
+
+    /**
+     * An admin change of the group was queued for the store (call from {@link #whileEmpty}'s action): until
+     * {@link #endChange} or {@link #retire}, joins and commits from outside the membership are refused.
+     */
+    synchronized void startChange(String what) {
+        changing = what;
+    }
+
+    /** The admin change was stored (and cached) or failed. */
+    synchronized void endChange() {
+        changing = null;
     }
 
     private void checkNotRetired() {
         if (retired) {
             throw new Retired(id);
+        }
+    }
+
+    private void checkNotChanging() {
+        if (changing != null) {
+            throw new GroupException(GroupException.Kind.UNAVAILABLE, "group '" + id + "' is being " + changing
+                    + " by an admin and waits for the offset store; retry shortly");
         }
     }
 

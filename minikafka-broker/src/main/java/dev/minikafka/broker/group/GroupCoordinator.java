@@ -188,20 +188,39 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         return group.whileEmpty("reset the offsets of", () -> store(group, commits, 0));
     }
 
-    /** Forgets a group and its offsets; only while it has no live members. */
+    /**
+     * Forgets a group and its offsets; only while it has no live members. The store's delete is queued behind
+     * the commits already accepted for the group (a member's last commit before it left), so none writes its
+     * row back afterwards; until it is done, joins and commits from outside the membership are refused
+     * (retriable), and once it is, the group is retired, so they start a new one.
+     */
     public void deleteGroup(String groupId) {
         ConsumerGroup group = existing(groupId);
-        group.whileEmpty("delete", () -> {
-            try {
-                store.deleteGroup(groupId);
-            } catch (RuntimeException e) {
-                throw new GroupException(GroupException.Kind.UNAVAILABLE,
-                        "the offset store is unreachable; group '" + groupId + "' was not deleted: " + e.getMessage(), e);
-            }
-            group.retire(); // a join waiting for the lock must not land in the dropped object
-            groups.remove(groupId, group);
-            return null;
+        CompletableFuture<Void> deleted = group.whileEmpty("delete", () -> {
+            group.startChange("deleted");
+            return committer.runInOrder(() -> store.deleteGroup(groupId)).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    group.retire(); // a join waiting for the lock must not land in the dropped object
+                    groups.remove(groupId, group);
+                } else {
+                    group.endChange();
+                }
+            });
         });
+        long timeoutMs = properties.commitTimeout().toMillis();
+        try {
+            deleted.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new GroupException(GroupException.Kind.UNAVAILABLE, "the offset store is unreachable; group '"
+                    + groupId + "' was not deleted: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new GroupException(GroupException.Kind.UNAVAILABLE, "the offset store did not answer within "
+                    + timeoutMs + " ms; group '" + groupId + "' is deleted when it does (joins are refused until then), or"
+                    + " kept if the delete fails");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GroupException(GroupException.Kind.UNAVAILABLE, "interrupted while deleting group '" + groupId + "'");
+        }
         log.info("Deleted group {}", groupId);
     }
 

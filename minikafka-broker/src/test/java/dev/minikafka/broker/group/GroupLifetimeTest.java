@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +36,7 @@ class GroupLifetimeTest extends BrokerOverLoopback {
     void aGroupWhoseLastMemberLeavesWithoutCommittingIsForgotten() {
         for (int i = 0; i < 1_000; i++) {
             String groupId = "anonymous." + i;
-            String memberId = coordinator.join(join(groupId), new Session());
+            String memberId = coordinator.join(join(groupId), new EpochSession());
             coordinator.disconnect(groupId, memberId, true);
         }
 
@@ -47,7 +46,7 @@ class GroupLifetimeTest extends BrokerOverLoopback {
 
     @Test
     void aGroupWithCommittedOffsetsIsKeptAfterItsLastMemberLeaves() throws Exception {
-        Session session = new Session();
+        EpochSession session = new EpochSession();
         String memberId = coordinator.join(join("committed"), session);
         coordinator.commit("committed", memberId, session.epoch, Map.of(new TopicPartition(TOPIC, 0),
                 new CommittedOffset(5, "", 0))).get(10, TimeUnit.SECONDS);
@@ -63,7 +62,7 @@ class GroupLifetimeTest extends BrokerOverLoopback {
         for (int t = 0; t < 4; t++) {
             threads.add(CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 200; i++) {
-                    String memberId = coordinator.join(join("racing"), new Session());
+                    String memberId = coordinator.join(join("racing"), new EpochSession());
                     assertThat(coordinator.describe("racing").members()).as("the member is in the live group")
                             .anyMatch(m -> m.memberId().equals(memberId));
                     coordinator.disconnect("racing", memberId, true);
@@ -76,19 +75,5 @@ class GroupLifetimeTest extends BrokerOverLoopback {
 
     private static GroupCoordinator.JoinRequest join(String groupId) {
         return new GroupCoordinator.JoinRequest(groupId, List.of(TOPIC), "", 0, "", "test");
-    }
-
-    private static final class Session implements MemberSession {
-        volatile int epoch;
-
-        @Override
-        public void assign(String memberId, int memberEpoch, Set<TopicPartition> partitions, long heartbeatIntervalMs,
-                long sessionTimeoutMs) {
-            epoch = memberEpoch;
-        }
-
-        @Override
-        public void fence(String reason) {
-        }
     }
 }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +22,6 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.minikafka.broker.group.store.CommittedOffsetEntity;
-import dev.minikafka.broker.group.store.CommittedOffsetRepository;
-import dev.minikafka.broker.group.store.GroupRepository;
 import dev.minikafka.broker.group.store.OffsetStore;
 import dev.minikafka.broker.support.PostgresTestDatabase;
 
@@ -47,10 +43,6 @@ class OffsetCommitterOnPostgresTest {
     @Autowired
     OffsetStore store;
     @Autowired
-    GroupRepository groupRepository;
-    @Autowired
-    CommittedOffsetRepository offsetRepository;
-    @Autowired
     JdbcTemplate jdbc;
 
     @BeforeEach
@@ -61,16 +53,15 @@ class OffsetCommitterOnPostgresTest {
 
     @Test
     void aCommitTheDatabaseRefusesFailsAloneAndTheOthersOfItsBatchAreStored() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        OffsetStore gated = gate(writing, release);
+        StallingOffsetStore gated = new StallingOffsetStore(store);
+        gated.stallWrites();
         try (OffsetCommitter committer = new OffsetCommitter(gated, Clock.systemUTC(), 500)) {
             CompletableFuture<Void> first = committer.submit(List.of(commit("first", "")), at -> { });
-            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gated.awaitStalled()).isTrue();
             // Queued while the first transaction runs: these two share the next one.
             CompletableFuture<Void> refused = committer.submit(List.of(commit("refused", "a\0b")), at -> { });
             CompletableFuture<Void> other = committer.submit(List.of(commit("other", "")), at -> { });
-            release.countDown();
+            gated.release();
 
             first.get(10, TimeUnit.SECONDS);
             other.get(10, TimeUnit.SECONDS);
@@ -83,35 +74,19 @@ class OffsetCommitterOnPostgresTest {
 
     @Test
     void aTaskRunsAfterEveryCommitQueuedBeforeIt() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        OffsetStore gated = gate(writing, release);
+        StallingOffsetStore gated = new StallingOffsetStore(store);
+        gated.stallWrites();
         try (OffsetCommitter committer = new OffsetCommitter(gated, Clock.systemUTC(), 500)) {
             committer.submit(List.of(commit("first", "")), at -> { });
-            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gated.awaitStalled()).isTrue();
             CompletableFuture<Void> queued = committer.submit(List.of(commit("queued", "")), at -> { });
             CompletableFuture<Void> deleted = committer.runInOrder(() -> store.deleteTopic("payments"));
-            release.countDown();
+            gated.release();
 
             queued.get(10, TimeUnit.SECONDS);
             deleted.get(10, TimeUnit.SECONDS);
         }
         assertThat(store.allOffsets()).as("the commit queued before the delete did not write its row back").isEmpty();
-    }
-
-    private OffsetStore gate(CountDownLatch writing, CountDownLatch release) {
-        return new OffsetStore(groupRepository, offsetRepository, jdbc) {
-            @Override
-            public void write(List<Commit> commits, Instant at) {
-                writing.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                store.write(commits, at); // the transactional bean
-            }
-        };
     }
 
     private static OffsetStore.Commit commit(String groupId, String metadata) {
