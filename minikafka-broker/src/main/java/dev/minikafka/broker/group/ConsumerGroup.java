@@ -25,9 +25,9 @@ import dev.minikafka.client.TopicPartition;
  * way to the store) from memory; {@link #retireIfUnused} marks it retired under the lock first, so a caller
  * that looked it up just before gets {@link Retired} from a join or a commit and looks it up again.
  *
- * <p>An admin change (a delete) is stored behind the commits already queued; while it is on its way
- * ({@link #startChange}), joins and commits from outside the membership are refused as retriable, so none
- * lands behind the change.
+ * <p>An admin change (a delete, an offset reset) is stored behind the commits already queued; while it is on
+ * its way ({@link #startChange}), joins and commits from outside the membership are refused as retriable, so
+ * none starts from the offsets being replaced or lands behind the change.
  */
 final class ConsumerGroup {
 
@@ -41,7 +41,7 @@ final class ConsumerGroup {
     private volatile int liveMembers;
     private int commitsInFlight;
     private boolean retired;
-    /** The admin change being stored ("deleted"), or null. */
+    /** The admin change being stored ("deleted", "reset"), or null. */
     private String changing;
 
     /** The group was dropped from the coordinator after the caller looked it up: look it up again. */
@@ -250,7 +250,7 @@ final class ConsumerGroup {
         }
     }
 
-    /** Runs an admin change (a delete) under the lock, only while the group has no live members. */
+    /** Runs an admin change (a delete, a reset) under the lock, only while the group has no live members. */
     synchronized <T> T whileEmpty(String what, java.util.function.Supplier<T> action) {
         checkNotRetired();
         checkNotChanging();

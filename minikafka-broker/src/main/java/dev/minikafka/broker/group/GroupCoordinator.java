@@ -178,14 +178,22 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         }
     }
 
-    /** Sets committed offsets by hand; only while the group has no live members. */
+    /**
+     * Sets committed offsets by hand; only while the group has no live members. Until the reset is stored and
+     * cached, joins and commits from outside the membership are refused (retriable), so no consumer starts
+     * from the offsets being replaced and commits over the reset.
+     */
     public CompletableFuture<Void> resetOffsets(String groupId, Map<TopicPartition, Long> offsets) {
         ConsumerGroup group = existing(groupId);
         Map<TopicPartition, CommittedOffset> commits = new HashMap<>();
         long now = clock.millis();
         offsets.forEach((tp, offset) -> commits.put(tp, new CommittedOffset(offset, "reset by admin", now)));
         commits.forEach(this::checkOffset);
-        return group.whileEmpty("reset the offsets of", () -> store(group, commits, 0));
+        return group.whileEmpty("reset the offsets of", () -> {
+            CompletableFuture<Void> stored = queue(group, commits, 0);
+            group.startChange("reset"); // after queue(), which may refuse the reset
+            return answer(stored.whenComplete((ok, failure) -> group.endChange()));
+        });
     }
 
     /**
@@ -283,6 +291,11 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
     }
 
     private CompletableFuture<Void> store(ConsumerGroup group, Map<TopicPartition, CommittedOffset> offsets, int epoch) {
+        return answer(queue(group, offsets, epoch));
+    }
+
+    /** Queues a commit of the group (under its lock); completes once it is stored and cached, or failed. */
+    private CompletableFuture<Void> queue(ConsumerGroup group, Map<TopicPartition, CommittedOffset> offsets, int epoch) {
         List<OffsetStore.Commit> commits = new ArrayList<>(offsets.size());
         offsets.forEach((tp, c) -> commits.add(
                 new OffsetStore.Commit(group.id(), tp.topic(), tp.partition(), c.offset(), c.metadata(), epoch)));
@@ -293,7 +306,11 @@ public class GroupCoordinator implements GroupsView, DisposableBean {
         group.commitQueued(); // keeps the group in memory until its cache is updated
         CompletableFuture<Void> stored = committer.submit(commits, at -> offsets.forEach((tp, c) ->
                 group.committed().put(tp, new CommittedOffset(c.offset(), c.metadata(), at.toEpochMilli()))));
-        stored.whenComplete((ok, failure) -> group.commitDone());
+        return stored.whenComplete((ok, failure) -> group.commitDone());
+    }
+
+    /** What the caller waits for: the commit, or UNAVAILABLE once it is not stored within the commit timeout. */
+    private CompletableFuture<Void> answer(CompletableFuture<Void> stored) {
         long timeoutMs = properties.commitTimeout().toMillis();
         return stored.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(failure ->
                 CompletableFuture.failedFuture(unwrap(failure) instanceof TimeoutException

@@ -22,9 +22,9 @@ import dev.minikafka.broker.topic.TopicRegistry;
 import dev.minikafka.client.TopicPartition;
 
 /**
- * The admin's group delete takes effect in order with the commits around it: a commit accepted before a
- * delete cannot write the group back. A coordinator of its own, over the broker's topics and database, with
- * writes that can be held.
+ * The admin's group delete and offset reset take effect in order with the commits around them: a commit
+ * accepted before a delete cannot write the group back, and a member joining during a reset starts from the
+ * reset offsets. A coordinator of its own, over the broker's topics and database, with writes that can be held.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GroupAdminChangesTest extends BrokerOverLoopback {
@@ -78,6 +78,31 @@ class GroupAdminChangesTest extends BrokerOverLoopback {
         } finally {
             restarted.destroy();
         }
+    }
+
+    @Test
+    void aMemberJoiningWhileAResetIsStoredStartsFromTheResetOffsets() throws Exception {
+        coordinator.commit("reset", "", 0, Map.of(TP, new CommittedOffset(5, "", 0))).get(10, TimeUnit.SECONDS);
+        stalling.stallWrites();
+        CompletableFuture<Void> reset = coordinator.resetOffsets("reset", Map.of(TP, 0L));
+        assertThat(stalling.awaitStalled()).isTrue();
+
+        Long seenAtJoin = null;
+        try {
+            coordinator.join(join("reset"), new EpochSession());
+            seenAtJoin = coordinator.committed("reset").get(TP).offset(); // what its offset look-up answers
+        } catch (GroupException e) {
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(GroupException.Kind.UNAVAILABLE); // retriable
+            assertThat(e.getMessage()).contains("being reset");
+        }
+        stalling.release();
+        reset.get(10, TimeUnit.SECONDS);
+        if (seenAtJoin == null) {
+            coordinator.join(join("reset"), new EpochSession()); // the client's retry
+            seenAtJoin = coordinator.committed("reset").get(TP).offset();
+        }
+
+        assertThat(seenAtJoin).as("the committed offset a member sees once it has joined").isZero();
     }
 
     private static GroupCoordinator newCoordinator(OffsetStore offsets) {
