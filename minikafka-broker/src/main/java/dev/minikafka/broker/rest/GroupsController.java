@@ -65,7 +65,8 @@ class GroupsController {
     @Operation(summary = "Delete a group and its committed offsets", responses = {
             @ApiResponse(responseCode = "204", description = "deleted"),
             @ApiResponse(responseCode = "404", description = "no such group"),
-            @ApiResponse(responseCode = "409", description = "the group has live members") })
+            @ApiResponse(responseCode = "409", description = "the group has live members"),
+            @ApiResponse(responseCode = "503", description = "the offset store is unreachable or slow; try again") })
     void delete(@PathVariable String group) {
         coordinator.deleteGroup(group);
     }
