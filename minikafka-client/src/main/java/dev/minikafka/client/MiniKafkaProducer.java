@@ -17,6 +17,7 @@ import dev.minikafka.client.internal.TopicMetadata;
 import dev.minikafka.proto.v1.AdminGrpc;
 import dev.minikafka.proto.v1.ErrorCode;
 import dev.minikafka.proto.v1.ProducerGrpc;
+import dev.minikafka.protocol.BatchLayout;
 import dev.minikafka.protocol.RecordBatchBuilder;
 import io.grpc.ManagedChannel;
 
@@ -99,6 +100,8 @@ public final class MiniKafkaProducer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the producer is closed");
         }
+        int size = RecordBatchBuilder.estimateRecordSize(record.key(), record.value(), record.headers());
+        checkRecordSize(size);
         String topic = record.topic();
         int partition;
         int partitionCount = -1;
@@ -111,7 +114,6 @@ public final class MiniKafkaProducer implements AutoCloseable {
                     : sticky.partition(topic, partitionCount);
         }
         long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
-        int size = RecordBatchBuilder.estimateRecordSize(record.key(), record.value(), record.headers());
         reserve(size);
         int events;
         try {
@@ -126,6 +128,19 @@ public final class MiniKafkaProducer implements AutoCloseable {
             if ((events & RecordAccumulator.SEALED_BATCH) != 0 && record.key() == null && partitionCount > 0) {
                 sticky.batchFull(topic, partition, partitionCount);
             }
+        }
+    }
+
+    /**
+     * Refuses a record that would make a batch larger than {@code max.request.size}: the broker would refuse the
+     * batch, or past its gRPC message limit drop the whole stream, which the producer took for a lost connection
+     * and retried until {@code delivery.timeout.ms}, failing every other partition's requests each time.
+     */
+    private void checkRecordSize(int size) {
+        if (size > config.maxRequestSize() - BatchLayout.HEADER_SIZE) {
+            throw new MiniKafkaException(ErrorCode.RECORD_TOO_LARGE, "the record is " + size + " bytes when encoded; with"
+                    + " the batch header (" + BatchLayout.HEADER_SIZE + " bytes) that is more than max.request.size ("
+                    + config.maxRequestSize() + " bytes)");
         }
     }
 

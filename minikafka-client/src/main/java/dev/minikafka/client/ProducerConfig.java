@@ -25,10 +25,18 @@ import java.util.Objects;
  *                        broker drops retried duplicates and refuses gaps ({@code enable.idempotence}, on by
  *                        default as in Kafka); it limits each partition to 5 batches in flight. It has no
  *                        effect with {@link Acks#NONE}, where nothing is retried
+ * @param maxRequestSize  the largest record, and batch, the producer sends ({@code max.request.size}, 1 MiB as in
+ *                        Kafka, which the broker's default {@code max.message.bytes} of 1 MiB + 64 accepts). A
+ *                        record whose encoded size plus the batch header exceeds it fails in {@code send} at once
+ *                        with {@code RECORD_TOO_LARGE}; a batch holds more than {@code batch.size} only when its one
+ *                        record is that large, so no batch exceeds it. Raise it only with the topic's
+ *                        {@code max.message.bytes}, and keep it under the broker's gRPC
+ *                        {@code max-inbound-message-size} (16 MB), past which the broker drops the whole stream
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
                              long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId,
-                             ClientSecurity security, boolean enableIdempotence) {
+                             ClientSecurity security, boolean enableIdempotence,
+                             int maxRequestSize) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -36,6 +44,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(lingerMs >= 0, "linger.ms must not be negative");
         require(batchSize > 0, "batch.size must be positive");
         require(bufferMemory >= batchSize, "buffer.memory must be at least batch.size");
+        require(maxRequestSize >= batchSize, "max.request.size must be at least batch.size");
         require(maxBlockMs >= 0, "max.block.ms must not be negative");
         require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
@@ -71,6 +80,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private String clientId = "minikafka-producer";
         private ClientSecurity security = ClientSecurity.NONE;
         private boolean enableIdempotence = true;
+        private int maxRequestSize = 1024 * 1024;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -128,9 +138,15 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        /** The largest record and batch sent ({@code max.request.size}, 1 MiB); see {@link ProducerConfig}. */
+        public Builder maxRequestSize(int bytes) {
+            this.maxRequestSize = bytes;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs, clientId, security, enableIdempotence);
+                    deliveryTimeoutMs, retryBackoffMs, clientId, security, enableIdempotence, maxRequestSize);
         }
     }
 }
