@@ -68,9 +68,10 @@ public final class MiniKafkaProducer implements AutoCloseable {
         this.memory = new BufferMemory(config.bufferMemory());
         this.identity = new ProducerIdentity(config.idempotent() ? ProducerGrpc.newStub(channel) : null,
                 TimeUnit.MILLISECONDS.toNanos(Math.max(50, config.retryBackoffMs())), this::wakeSender);
+        this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel),
+                TimeUnit.MILLISECONDS.toNanos(config.metadataMaxAgeMs()));
         this.accumulator = new RecordAccumulator(config.batchSize(), TimeUnit.MILLISECONDS.toNanos(config.lingerMs()),
-                identity);
-        this.metadata = new TopicMetadata(AdminGrpc.newBlockingStub(channel));
+                identity, metadata::forget);
         this.sender = new ProducerSender(accumulator, memory, ProducerGrpc.newStub(channel), config, identity);
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
         sender.start("minikafka-producer-" + IDS.incrementAndGet());

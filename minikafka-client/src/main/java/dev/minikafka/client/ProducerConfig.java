@@ -32,11 +32,16 @@ import java.util.Objects;
  *                        record is that large, so no batch exceeds it. Raise it only with the topic's
  *                        {@code max.message.bytes}, and keep it under the broker's gRPC
  *                        {@code max-inbound-message-size} (16 MB), past which the broker drops the whole stream
+ * @param metadataMaxAgeMs how old a topic's cached partition count may get before it is looked up again, in the
+ *                        background while sends go on with the old count ({@code metadata.max.age.ms}, 5 min).
+ *                        A produce answer {@code UNKNOWN_TOPIC} or {@code PARTITION_OUT_OF_RANGE} (the topic was
+ *                        deleted, perhaps re-created with fewer partitions) fails its records and drops the count
+ *                        at once, so the next send looks it up again
  */
 public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int batchSize, long bufferMemory,
                              long maxBlockMs, long deliveryTimeoutMs, long retryBackoffMs, String clientId,
                              ClientSecurity security, boolean enableIdempotence,
-                             int maxRequestSize) {
+                             int maxRequestSize, long metadataMaxAgeMs) {
 
     public ProducerConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
@@ -45,6 +50,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         require(batchSize > 0, "batch.size must be positive");
         require(bufferMemory >= batchSize, "buffer.memory must be at least batch.size");
         require(maxRequestSize >= batchSize, "max.request.size must be at least batch.size");
+        require(metadataMaxAgeMs >= 0, "metadata.max.age.ms must not be negative");
         require(maxBlockMs >= 0, "max.block.ms must not be negative");
         require(deliveryTimeoutMs > 0, "delivery.timeout.ms must be positive");
         require(retryBackoffMs >= 0, "retry.backoff.ms must not be negative");
@@ -81,6 +87,7 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
         private ClientSecurity security = ClientSecurity.NONE;
         private boolean enableIdempotence = true;
         private int maxRequestSize = 1024 * 1024;
+        private long metadataMaxAgeMs = 300_000;
 
         private Builder(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -144,9 +151,16 @@ public record ProducerConfig(String bootstrap, Acks acks, long lingerMs, int bat
             return this;
         }
 
+        /** How old a cached partition count may get ({@code metadata.max.age.ms}, 5 min); see {@link ProducerConfig}. */
+        public Builder metadataMaxAge(Duration maxAge) {
+            this.metadataMaxAgeMs = maxAge.toMillis();
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(bootstrap, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    deliveryTimeoutMs, retryBackoffMs, clientId, security, enableIdempotence, maxRequestSize);
+                    deliveryTimeoutMs, retryBackoffMs, clientId, security, enableIdempotence, maxRequestSize,
+                    metadataMaxAgeMs);
         }
     }
 }

@@ -122,6 +122,9 @@ final class ProduceConnection implements ClientResponseObserver<ProduceRequest, 
             for (SealedBatch batch : request.batches()) {
                 batch.maybeAppended = false; // an answer: nothing of the request was written
             }
+            if (code == ErrorCode.UNKNOWN_TOPIC || code == ErrorCode.PARTITION_OUT_OF_RANGE) {
+                sender.topicChanged(request.partition().partition().topic());
+            }
             MiniKafkaException error = new MiniKafkaException(code, response.getErrorMessage()
                     + " (topic " + request.partition().partition().topic()
                     + ", partition " + request.partition().partition().partition() + ")");

@@ -180,6 +180,11 @@ public final class ProducerSender implements Runnable {
         return new ProducerThrottle(throttledResponses.sum(), throttleTimeMs.sum(), maxThrottleTimeMs.get());
     }
 
+    /** A produce answer said the topic or partition does not exist: the producer's partition count is stale. */
+    void topicChanged(String topic) {
+        accumulator.topicChanged(topic);
+    }
+
     void failed(PartitionAccumulator partition, List<SealedBatch> batches, MiniKafkaException error, int throttleMs) {
         long now = System.nanoTime();
         List<SealedBatch> retry = new ArrayList<>(batches.size());

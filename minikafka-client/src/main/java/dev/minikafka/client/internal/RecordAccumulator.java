@@ -33,6 +33,7 @@ public final class RecordAccumulator {
     private final AtomicLong sequences = new AtomicLong();
     private final Consumer<SealedBatch> register = incomplete::add;
     private final ProducerIdentity identity;
+    private final Consumer<String> topicChanged;
 
     /** {@link #append} opened a new batch: the sender must keep its linger deadline. */
     public static final int OPENED_BATCH = PartitionAccumulator.OPENED_BATCH;
@@ -48,7 +49,17 @@ public final class RecordAccumulator {
 
     /** @param identity the producer id to stamp batches with; null (or one without idempotence) for none */
     public RecordAccumulator(int batchSize, long lingerNanos, ProducerIdentity identity) {
+        this(batchSize, lingerNanos, identity, topic -> { });
+    }
+
+    /**
+     * @param topicChanged told the name of a topic whose partitions a produce answer said do not exist (the
+     *                     topic was deleted, perhaps re-created): cached metadata about it is stale
+     */
+    public RecordAccumulator(int batchSize, long lingerNanos, ProducerIdentity identity,
+                             Consumer<String> topicChanged) {
         this.identity = identity;
+        this.topicChanged = topicChanged;
         this.batchSize = batchSize;
         this.lingerNanos = lingerNanos;
     }
@@ -108,6 +119,11 @@ public final class RecordAccumulator {
         boolean canAccept();
 
         void send(PartitionAccumulator partition, SealedBatch[] batches);
+    }
+
+    /** The broker answered that a partition of {@code topic} does not exist. */
+    void topicChanged(String topic) {
+        topicChanged.accept(topic);
     }
 
     /** A batch was answered, failed for good, or expired. */

@@ -13,18 +13,32 @@ import dev.minikafka.proto.v1.ErrorCode;
 import io.grpc.StatusRuntimeException;
 
 /**
- * Partition counts of the topics a producer writes to, asked of the broker once per topic and cached
- * (MiniKafka topics do not change their partition count). Thread-safe. Internal API.
+ * Partition counts of the topics a producer writes to, asked of the broker and cached. A topic keeps its count
+ * while it lives, but may be deleted and re-created with another: a count is forgotten when a produce answer
+ * says the topic or partition does not exist ({@link #forget}), and looked up again in the background once it
+ * is older than {@code metadata.max.age.ms}, while sends go on with the old count (as in Kafka, only a send to
+ * a topic not known at all waits for the broker). Thread-safe. Internal API.
  */
 public final class TopicMetadata {
 
+    /** A count and when it was learnt (nanoTime); replaced whole, so a reader sees both from one look-up. */
+    private record Known(int count, long learntNanos) {
+    }
+
     private final AdminGrpc.AdminBlockingStub admin;
-    private final ConcurrentHashMap<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+    private final long maxAgeNanos;
+    private final ConcurrentHashMap<String, Known> partitionCounts = new ConcurrentHashMap<>();
     /** Look-ups on their way to the broker, by topic. */
     private final ConcurrentHashMap<String, CompletableFuture<Integer>> lookups = new ConcurrentHashMap<>();
 
     public TopicMetadata(AdminGrpc.AdminBlockingStub admin) {
+        this(admin, Long.MAX_VALUE);
+    }
+
+    /** @param maxAgeNanos how old a count may get before it is looked up again ({@code metadata.max.age.ms}) */
+    public TopicMetadata(AdminGrpc.AdminBlockingStub admin, long maxAgeNanos) {
         this.admin = admin;
+        this.maxAgeNanos = maxAgeNanos;
     }
 
     /**
@@ -33,16 +47,19 @@ public final class TopicMetadata {
      * together made sixteen identical calls, and their first records waited for all of them).
      */
     public int partitionCount(String topic, long maxWaitMs) {
-        Integer known = partitionCounts.get(topic);
+        Known known = partitionCounts.get(topic);
         if (known != null) {
-            return known;
+            if (System.nanoTime() - known.learntNanos > maxAgeNanos) {
+                refreshInBackground(topic, maxWaitMs);
+            }
+            return known.count;
         }
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         CompletableFuture<Integer> lookup = lookups.putIfAbsent(topic, mine);
         if (lookup == null) {
             try {
                 int count = describe(topic, maxWaitMs);
-                partitionCounts.put(topic, count);
+                partitionCounts.put(topic, new Known(count, System.nanoTime()));
                 mine.complete(count);
                 return count;
             } catch (MiniKafkaException e) {
@@ -65,6 +82,34 @@ public final class TopicMetadata {
         }
     }
 
+    /**
+     * Looks a count that is too old up again on a virtual thread; one look-up per topic at a time. A topic the
+     * broker no longer knows is forgotten (the next send waits for it as for a new topic); any other failure
+     * keeps the old count for another {@code metadata.max.age.ms}.
+     */
+    private void refreshInBackground(String topic, long maxWaitMs) {
+        CompletableFuture<Integer> mine = new CompletableFuture<>();
+        if (lookups.putIfAbsent(topic, mine) != null) {
+            return;
+        }
+        Thread.startVirtualThread(() -> {
+            try {
+                int count = describe(topic, maxWaitMs);
+                partitionCounts.put(topic, new Known(count, System.nanoTime()));
+                mine.complete(count);
+            } catch (MiniKafkaException e) {
+                if (e.code() == ErrorCode.UNKNOWN_TOPIC) {
+                    partitionCounts.remove(topic);
+                } else {
+                    partitionCounts.computeIfPresent(topic, (t, old) -> new Known(old.count, System.nanoTime()));
+                }
+                mine.completeExceptionally(e);
+            } finally {
+                lookups.remove(topic, mine);
+            }
+        });
+    }
+
     private int describe(String topic, long maxWaitMs) {
         try {
             return admin.withDeadlineAfter(Math.max(1, maxWaitMs), TimeUnit.MILLISECONDS)
@@ -77,7 +122,10 @@ public final class TopicMetadata {
         }
     }
 
-    /** Forgets a topic, after the broker said it no longer exists. */
+    /**
+     * Forgets a topic's count, after a produce answer said the topic or one of its partitions does not exist
+     * (deleted, perhaps re-created with fewer partitions): the next send looks it up again.
+     */
     public void forget(String topic) {
         partitionCounts.remove(topic);
     }
