@@ -124,6 +124,10 @@ public final class MiniKafkaProducer implements AutoCloseable {
             memory.release(size);
             throw e;
         }
+        if (events == RecordAccumulator.CLOSED) {
+            memory.release(size); // closed while this send waited for metadata or buffer.memory
+            throw new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE, "the producer is closed: this record was not sent");
+        }
         if (events != 0) {
             sender.wakeup();
             if ((events & RecordAccumulator.SEALED_BATCH) != 0 && record.key() == null && partitionCount > 0) {
@@ -200,7 +204,12 @@ public final class MiniKafkaProducer implements AutoCloseable {
         }
     }
 
-    /** Bytes of {@code buffer.memory} free right now. */
+    /** The producer's buffer.memory, for tests that fill it. */
+    BufferMemory memory() {
+        return memory;
+    }
+
+        /** Bytes of {@code buffer.memory} free right now. */
     public long availableBufferBytes() {
         return memory.available();
     }
@@ -213,7 +222,8 @@ public final class MiniKafkaProducer implements AutoCloseable {
 
     /**
      * Sends what is queued, waiting up to {@code timeout}; records still unsent then fail with
-     * {@code BROKER_UNAVAILABLE}. Closing twice is harmless.
+     * {@code BROKER_UNAVAILABLE}. A {@code send} racing the close (blocked for {@code buffer.memory} or metadata)
+     * fails the same way, "the producer is closed", rather than never completing. Closing twice is harmless.
      */
     public void close(Duration timeout) {
         if (closed) {

@@ -43,6 +43,8 @@ final class PartitionAccumulator {
 
     static final int OPENED_BATCH = 1;
     static final int SEALED_BATCH = 2;
+    /** The producer is closed: the record was not appended. */
+    static final int CLOSED = 4;
 
     private final TopicPartition partition;
     private final int batchSize;
@@ -65,6 +67,8 @@ final class PartitionAccumulator {
     private boolean restartPending;
     /** Batches sealed before the producer id was known, at the tail of the queue: stamped on first drain. */
     private int unstamped;
+    /** Set under this lock by {@link #close}: appends are refused from then on. */
+    private boolean closed;
 
     interface SequenceSource {
         long next();
@@ -90,10 +94,14 @@ final class PartitionAccumulator {
      * Appends one record to the open batch, sealing the batch first if the record would not fit.
      *
      * @return {@link #OPENED_BATCH} and/or {@link #SEALED_BATCH}: the sender has a new linger deadline to
-     *         keep, or something to send now; 0 when neither
+     *         keep, or something to send now; 0 when neither; {@link #CLOSED} alone when the record was
+     *         refused because the producer is closed
      */
     synchronized int append(long timestamp, byte[] key, byte[] value, List<Header> headers, Object completion,
                                 int reservedBytes, long nowNanos, Consumer<SealedBatch> onSealed) {
+        if (closed) {
+            return CLOSED;
+        }
         int events = 0;
         int count = builder.recordCount();
         if (count > 0 && builder.sizeInBytes() + reservedBytes > batchSize) {
@@ -294,6 +302,14 @@ final class PartitionAccumulator {
 
     synchronized boolean isEmpty() {
         return builder.recordCount() == 0 && sealed.isEmpty() && inFlight == 0;
+    }
+
+    /**
+     * Refuses every later append. The sender calls it when it stops, then takes what is left with
+     * {@link #drainAll}: a record that passed {@code send}'s closed check just before is failed, never lost.
+     */
+    synchronized void close() {
+        closed = true;
     }
 
     /** Seals whatever is open and hands over every queued batch, for a producer closing without waiting. */

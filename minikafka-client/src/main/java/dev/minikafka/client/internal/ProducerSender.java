@@ -119,11 +119,12 @@ public final class ProducerSender implements Runnable {
         if (last != null) {
             last.complete();
         }
-        if (aborted) {
-            MiniKafkaException error = new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
-                    "the producer was closed before this record was sent");
-            accumulator.drainAll(batch -> giveUp(batch, error));
-        }
+        // Refuse later appends, then fail what is left: after an abort, everything unsent; after a clean
+        // close, records appended after the last drain (a send that was blocked in buffer.memory).
+        accumulator.close();
+        MiniKafkaException error = new MiniKafkaException(ErrorCode.BROKER_UNAVAILABLE,
+                "the producer was closed before this record was sent");
+        accumulator.drainAll(batch -> giveUp(batch, error));
     }
 
     private ProduceConnection connectionFor(long now, boolean checkStale) {

@@ -34,11 +34,15 @@ public final class RecordAccumulator {
     private final Consumer<SealedBatch> register = incomplete::add;
     private final ProducerIdentity identity;
     private final Consumer<String> topicChanged;
+    /** Written under this object's lock, as partitions are created: a partition created later starts closed. */
+    private boolean closed;
 
     /** {@link #append} opened a new batch: the sender must keep its linger deadline. */
     public static final int OPENED_BATCH = PartitionAccumulator.OPENED_BATCH;
     /** {@link #append} sealed a full batch: the sender has something to send now. */
     public static final int SEALED_BATCH = PartitionAccumulator.SEALED_BATCH;
+    /** {@link #append} refused the record: the accumulator is closed. */
+    public static final int CLOSED = PartitionAccumulator.CLOSED;
 
     /** No topic has more partitions than this (the broker's own limit is lower), so arrays stay small. */
     static final int MAX_PARTITION = 100_000;
@@ -88,6 +92,9 @@ public final class RecordAccumulator {
         PartitionAccumulator[] grown = Arrays.copyOf(current, Math.max(current.length, partition + 1));
         PartitionAccumulator created = new PartitionAccumulator(new TopicPartition(topic, partition), batchSize,
                 sequences::incrementAndGet, identity);
+        if (closed) {
+            created.close();
+        }
         grown[partition] = created;
         partitions.add(created);
         byTopic.put(topic, grown); // published whole: readers see the old array or the new, never a half-filled one
@@ -147,6 +154,14 @@ public final class RecordAccumulator {
     void expire(long createdBeforeNanos, Consumer<SealedBatch> expired) {
         for (PartitionAccumulator accumulator : partitions) {
             accumulator.expire(createdBeforeNanos, expired);
+        }
+    }
+
+    /** Refuses every later append ({@link #CLOSED}); the sender then takes what is left with {@link #drainAll}. */
+    synchronized void close() {
+        closed = true;
+        for (PartitionAccumulator accumulator : partitions) {
+            accumulator.close();
         }
     }
 
