@@ -39,7 +39,9 @@ import io.grpc.ManagedChannel;
  * under a new epoch. Without idempotence a retry after a per-request error may reorder or duplicate records.
  *
  * <p>Thread-safety: one producer may be shared by any number of threads, and sharing one is faster than
- * having many. Callbacks run on the I/O thread.
+ * having many. Callbacks run on the I/O thread, never while the producer holds a lock of its own, so a callback
+ * may take an application lock that a thread calling {@code send} holds; a callback that throws (even an
+ * {@code Error}) is logged and does not stop the producer.
  *
  * <pre>{@code
  * try (var producer = new MiniKafkaProducer(ProducerConfig.builder("127.0.0.1:9092").build())) {

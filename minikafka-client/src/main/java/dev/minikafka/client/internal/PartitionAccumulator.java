@@ -289,7 +289,8 @@ final class PartitionAccumulator {
 
     /**
      * Removes queued batches (the open one included: with no connection it is never sealed by a drain)
-     * created before {@code createdBeforeNanos}, for the delivery timeout.
+     * created before {@code createdBeforeNanos}, for the delivery timeout. {@code expired} runs under this
+     * lock: it must only collect the batches, not complete them (that runs user callbacks).
      */
     synchronized void expire(long createdBeforeNanos, Consumer<SealedBatch> expired) {
         if (builder.recordCount() > 0 && openSinceNanos - createdBeforeNanos < 0) {

@@ -32,6 +32,9 @@ public final class RecordAccumulator {
     private final Set<SealedBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequences = new AtomicLong();
     private final Consumer<SealedBatch> register = incomplete::add;
+    /** Batches taken under a partition's lock, completed after it is released. Sender thread only. */
+    private final ArrayList<SealedBatch> taken = new ArrayList<>();
+    private final Consumer<SealedBatch> collect = taken::add;
     private final ProducerIdentity identity;
     private final Consumer<String> topicChanged;
     /** Written under this object's lock, as partitions are created: a partition created later starts closed. */
@@ -150,11 +153,16 @@ public final class RecordAccumulator {
         return pending;
     }
 
-    /** Batches still waiting in a queue (not in flight) that were created before the given time. */
+    /**
+     * Batches still waiting in a queue (not in flight) that were created before the given time. Handed to
+     * {@code expired} after each partition's lock is released: it runs user callbacks, which may take an
+     * application lock that a thread blocked in {@code send} to the same partition holds.
+     */
     void expire(long createdBeforeNanos, Consumer<SealedBatch> expired) {
         for (PartitionAccumulator accumulator : partitions) {
-            accumulator.expire(createdBeforeNanos, expired);
+            accumulator.expire(createdBeforeNanos, collect);
         }
+        handOver(expired);
     }
 
     /** Refuses every later append ({@link #CLOSED}); the sender then takes what is left with {@link #drainAll}. */
@@ -165,10 +173,21 @@ public final class RecordAccumulator {
         }
     }
 
-    /** Takes every batch not yet sent, for a producer that gives up on them. */
+    /** Takes every batch not yet sent, for a producer that gives up on them; {@code out} runs outside the locks. */
     void drainAll(Consumer<SealedBatch> out) {
         for (PartitionAccumulator accumulator : partitions) {
-            accumulator.drainAll(out);
+            accumulator.drainAll(collect);
+        }
+        handOver(out);
+    }
+
+    private void handOver(Consumer<SealedBatch> out) {
+        try {
+            for (SealedBatch batch : taken) {
+                out.accept(batch);
+            }
+        } finally {
+            taken.clear();
         }
     }
 

@@ -120,8 +120,9 @@ public final class SealedBatch {
     private static void runSafely(SendCallback callback, RecordMetadata metadata, Exception error) {
         try {
             callback.onCompletion(metadata, error);
-        } catch (RuntimeException e) {
-            // A failing user callback must not stop the others or the producer's I/O thread.
+        } catch (Throwable e) {
+            // A failing user callback, even with an Error, must not stop the others or the producer's I/O thread
+            // (which would leave its partition's requests in flight for ever); logged, as Kafka's producer does.
             org.slf4j.LoggerFactory.getLogger(SealedBatch.class).warn("send callback threw", e);
         }
     }
