@@ -37,6 +37,9 @@ import io.grpc.ManagedChannel;
  * error) makes the later batches of its partition that were already in flight fail too, with
  * {@code OUT_OF_ORDER_SEQUENCE}, rather than be written out of order; the partition's sequence then restarts
  * under a new epoch. Without idempotence a retry after a per-request error may reorder or duplicate records.
+ * If the broker refuses the producer id for good (a wrong token: {@code NOT_AUTHENTICATED}; or
+ * {@code NOT_AUTHORIZED}), the records queued and every later {@code send} fail at once with that error
+ * instead of waiting out {@code delivery.timeout.ms}.
  *
  * <p>Thread-safety: one producer may be shared by any number of threads, and sharing one is faster than
  * having many. Callbacks run on the I/O thread, never while the producer holds a lock of its own, so a callback
@@ -102,6 +105,10 @@ public final class MiniKafkaProducer implements AutoCloseable {
     private void enqueue(ProducerRecord record, Object completion) {
         if (closed) {
             throw new IllegalStateException("the producer is closed");
+        }
+        MiniKafkaException refused = identity.failure();
+        if (refused != null) {
+            throw refused;
         }
         int size = RecordBatchBuilder.estimateRecordSize(record.key(), record.value(), record.headers());
         checkRecordSize(size);

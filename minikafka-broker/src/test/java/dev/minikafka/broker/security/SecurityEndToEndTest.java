@@ -137,6 +137,23 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void anIdempotentProducerWithAWrongTokenFailsItsRecordsPromptly() throws Exception {
+        try (MiniKafkaProducer producer = new MiniKafkaProducer(ProducerConfig.builder(broker.bootstrap)
+                .security(broker.tls("orders-token-guessed")).build())) { // default delivery.timeout: 120 s
+            // A partition given: no metadata look-up, which would be refused by itself; the producer id is asked first.
+            ProducerRecord record = new ProducerRecord("orders", 0, null, null, "x".getBytes(StandardCharsets.UTF_8), List.of());
+            for (CompletableFuture<RecordMetadata> ack : List.of(producer.send(record), producer.send(record))) {
+                assertThat(ack).failsWithin(10, TimeUnit.SECONDS).withThrowableThat().havingCause()
+                        .isInstanceOfSatisfying(MiniKafkaException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_AUTHENTICATED))
+                        .withMessageContaining("producer id");
+            }
+            assertThat(producer.send(record)).as("a send after the refusal fails at once").isCompletedExceptionally();
+        }
+    }
+
+    @Test
     @Order(5)
     void aValidTokenWithoutPermissionIsDeniedNamingOperationAndResource() {
         ClientSecurity auditor = broker.tls(broker.auditorToken);

@@ -1,5 +1,6 @@
 package dev.minikafka.client.internal;
 
+import dev.minikafka.client.MiniKafkaException;
 import dev.minikafka.proto.v1.InitProducerIdRequest;
 import dev.minikafka.proto.v1.InitProducerIdResponse;
 import dev.minikafka.proto.v1.ProducerGrpc;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * An idempotent producer's id, asked of the broker ({@code InitProducerId}) by the sender thread before it
  * sends anything, and kept for the producer's life. {@code send} never waits for it: batches sealed before
  * it is known are stamped when they are first sent (as Kafka's producer does), later ones when sealed.
- * A producer without idempotence has the id -1 and never asks.
+ * A producer without idempotence has the id -1 and never asks. A retriable failure is retried after the
+ * back-off; any other ({@code NOT_AUTHENTICATED}, {@code NOT_AUTHORIZED}, {@code INVALID_REQUEST}) is kept as
+ * {@link #failure()} and not asked again.
  *
  * <p>Thread-safety: {@link #ready} is called by the sender thread only; the answer arrives on a gRPC
  * thread; {@link #producerId} is a volatile read from any thread. Internal API.
@@ -30,6 +33,8 @@ public final class ProducerIdentity {
     private volatile boolean asking;
     private volatile long retryAtNanos;
     private volatile boolean warned;
+    /** The broker refused the id for good (authentication, authorization, a bad request): asked no more. */
+    private volatile MiniKafkaException failure;
 
     /**
      * @param stub    null for a producer without idempotence
@@ -62,12 +67,20 @@ public final class ProducerIdentity {
         return producerId;
     }
 
+    /**
+     * Why the broker refused the id for good (a non-retriable error such as {@code NOT_AUTHENTICATED}), or null.
+     * The producer then fails what is queued and every later send with it.
+     */
+    public MiniKafkaException failure() {
+        return failure;
+    }
+
     /** True when batches may be sent: no idempotence, or the id is known. Otherwise asks for it (once at a time). */
     boolean ready(long nowNanos) {
         if (!idempotent || producerId >= 0) {
             return true;
         }
-        if (!asking && nowNanos - retryAtNanos >= 0) {
+        if (failure == null && !asking && nowNanos - retryAtNanos >= 0) {
             asking = true;
             stub.initProducerId(InitProducerIdRequest.getDefaultInstance(), new StreamObserver<>() {
                 @Override
@@ -77,12 +90,20 @@ public final class ProducerIdentity {
 
                 @Override
                 public void onError(Throwable t) {
+                    MiniKafkaException error = Statuses.toException(t);
+                    if (!error.isRetriable()) {
+                        failure = new MiniKafkaException(error.code(), "the broker refused a producer id (idempotence is on): "
+                                + error.getMessage(), error);
+                        log.error("Cannot get a producer id for idempotence; every record fails: {}", error.getMessage());
+                        onKnown.run();
+                        return;
+                    }
                     retryAtNanos = System.nanoTime() + retryBackoffNanos;
                     asking = false;
                     if (!warned) {
                         warned = true;
                         log.warn("Cannot get a producer id for idempotence yet, retrying: {}",
-                                Statuses.toException(t).getMessage());
+                                error.getMessage());
                     }
                     onKnown.run();
                 }

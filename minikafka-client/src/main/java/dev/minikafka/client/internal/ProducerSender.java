@@ -103,6 +103,10 @@ public final class ProducerSender implements Runnable {
                 expire(now);
                 nextExpiry = now + EXPIRY_SWEEP_NANOS;
             }
+            MiniKafkaException refused = identity.failure();
+            if (refused != null) {
+                accumulator.drainAll(batch -> giveUp(batch, refused)); // nothing can be sent without a producer id
+            }
             ProduceConnection current = connectionFor(now, sweep);
             long nextWake = current == null ? reconnectAtNanos
                     : !identity.ready(now) ? now + MAX_PARK_NANOS // woken when the producer id arrives
